@@ -128,6 +128,17 @@ class Rack:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Something placed in a rack: a device or a template instance (a server)."""
+
+    name: str
+    rack: int
+    u: int                  # lowest U, 1-based
+    height: int             # U occupied (0: no height declared)
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Supernode:
     """One instance of a `supernode` template: a scale-up domain."""
 
@@ -152,8 +163,9 @@ class Selector:
     """A set of devices (and optionally one port group) named in a require."""
 
     text: str               # as written: "npu", "l1.up"
-    devices: np.ndarray = field(compare=False)  # int32 device ids
+    devices: np.ndarray = field(compare=False)  # int32 device ids (rack ids when `racks`)
     port_group: str | None = None
+    racks: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,6 +238,7 @@ class Design:
     devices: Devices
     links: Links
     racks: tuple[Rack, ...] = ()
+    placements: tuple[Placement, ...] = ()
     halls: tuple[Hall, ...] = ()
     supernodes: tuple[Supernode, ...] = ()
     connects: tuple[Connect, ...] = ()

@@ -1,0 +1,309 @@
+"""Statements inside templates, groups and the center (layer 4)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import ChainMap
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from .. import units
+from ..diagnostics import DiagnosticError, error
+from ..resolve import ModuleInfo, lookup_decl
+from ..suggest import did_you_mean
+from ..syntax import ast as A
+from .builder import Block, Builder, DevArray, HallRef, Instances, LocalRequire, RackArray, Scope
+from .core import Ctx, Elaborator, _Quiet
+from .refs import resolve_devices, resolve_selector, walk_ref
+from .values import Range, evaluate, show, to_int, to_quantity
+
+ALLOWED_TEMPLATE_FIELDS = ("height",)
+CENTER_FIELDS = ("slack", "routing_factor", "tray_height")
+HALL_FIELDS = ("power_budget", "row_spacing")
+
+
+def run_body(el: Elaborator, ctx: Ctx, body: tuple) -> None:
+    """Elaborate statements; each failure is reported and the rest go on."""
+    env = ctx.env if isinstance(ctx.env, ChainMap) else ChainMap({}, ctx.env)
+    ctx.env = env
+    for s in body:
+        try:
+            _stmt(el, ctx, s)
+        except _Quiet:
+            pass
+        except DiagnosticError as e:
+            d = e.diagnostic
+            if ctx.chain and not d.notes:
+                from dataclasses import replace
+                d = replace(d, notes=ctx.chain[-3:])
+            el.diags.append(d)
+            if d.code == "SN0207":
+                raise _Quiet() from None
+
+
+def _stmt(el: Elaborator, ctx: Ctx, s: Any) -> None:
+    t = type(s)
+    if t is A.Member:
+        _member(el, ctx, s)
+    elif t is A.Connect:
+        from .connect import elaborate_connect
+        elaborate_connect(el, ctx, s)
+    elif t is A.Group:
+        _group(el, ctx, s)
+    elif t is A.Let:
+        ctx.env.maps[0][s.name] = evaluate(s.value, ctx.env)  # type: ignore[attr-defined]
+    elif t is A.For:
+        _for(el, ctx, s)
+    elif t is A.If:
+        cond = evaluate(s.cond, ctx.env)
+        if not isinstance(cond, bool):
+            raise DiagnosticError(error("SN0203", f"`if` needs a boolean, got {show(cond)}", s.cond.span))
+        run_body(el, ctx, s.then if cond else s.orelse)
+    elif t is A.Place:
+        from .place import elaborate_place
+        elaborate_place(el, ctx, s)
+    elif t is A.Require:
+        _require(el, ctx, s)
+    elif t is A.Memory:
+        _memory(el, ctx, s)
+    elif t is A.Field:
+        _field(el, ctx, s)
+    elif t is A.Mgmt:
+        _mgmt(el, ctx, s)
+    elif t is A.Decl and s.kind == "hall":
+        _hall(el, ctx, s)
+    elif t is A.RowDecl:
+        raise DiagnosticError(error("SN0213", "a `row` belongs inside a `hall`", s.span))
+    else:
+        what = {A.Import: "an import", A.Param: "a parameter", A.PortDecl: "a port group", A.Decl: "a declaration"}.get(t, "this statement")
+        raise DiagnosticError(error("SN0002", f"{what} is not allowed here", getattr(s, "span", None),
+                                    hint="imports, parameters and declarations go at the top level; ports go in parts"))
+
+
+def dims_of(el: Elaborator, ctx: Ctx, exprs: tuple) -> tuple[int, ...]:
+    dims = []
+    for e in exprs:
+        n = to_int(evaluate(e, ctx.env), e, "an array size")
+        if n < 0:
+            raise DiagnosticError(error("SN0205", f"array size is negative ({n})", e.span))
+        dims.append(n)
+    total = 1
+    for n in dims:
+        total *= n
+    if total > el.limits.devices:
+        raise DiagnosticError(error("SN0207", f"array of {total:,} elements exceeds the device limit of {el.limits.devices:,}",
+                                    exprs[0].span, hint="check the sizes, or raise the limit with --max-devices"))
+    return tuple(dims)
+
+
+def index_names(name: str, dims: tuple[int, ...]) -> list[str]:
+    if not dims:
+        return [name]
+    return [name + "".join(f"[{i}]" for i in idx) for idx in itertools.product(*(range(d) for d in dims))]
+
+
+def _declare(ctx: Ctx, name: str, member: Any, span: Any) -> None:
+    if name in ctx.scope.members:
+        raise DiagnosticError(error("SN0102", f"`{name}` is declared twice in this scope", span, hint="rename one"))
+    ctx.scope.members[name] = member
+
+
+def _member(el: Elaborator, ctx: Ctx, m: A.Member) -> None:
+    dims = dims_of(el, ctx, m.dims)
+    pmod, decl, hint = lookup_decl(el.prog, ctx.module, m.type)
+    if decl is None or pmod is None:
+        raise DiagnosticError(error("SN0101", f"unknown part or template `{m.type.dotted}`", m.type.span,
+                                    label="not found", hint=hint or "import the catalog that declares it"))
+    count = int(np.prod(dims)) if dims else 1
+    if decl.kind in A.PART_KINDS:
+        if m.args:
+            raise DiagnosticError(error("SN0109", f"part `{m.type.dotted}` takes no arguments", m.args[0].span))
+        pid = el._part_of(pmod, decl, m.type)
+        names = [ctx.path + n for n in index_names(m.name, dims)]
+        if decl.kind == "rack":
+            first = len(ctx.builder.racks)
+            ctx.builder.racks += [(n, pid, m.span) for n in names]
+            _declare(ctx, m.name, RackArray(dims, first, pid, m.span), m.span)
+            return
+        _check_limit(el, ctx, count, 0, m.span)
+        first = ctx.builder.add_devices(ctx.path, m.name, pid, count, names)
+        _declare(ctx, m.name, DevArray(dims, first, pid, m.name, m.span), m.span)
+        return
+    if decl.kind not in A.TEMPLATE_KINDS:
+        raise DiagnosticError(error("SN0203", f"`{m.type.dotted}` is a {decl.kind}; members are parts or templates", m.type.span))
+    block = instantiate(el, ctx, pmod, decl, m)
+    _check_limit(el, ctx, count * block.n_devices, count * block.n_links, m.span)
+    prefixes = [ctx.path + n + "." for n in index_names(m.name, dims)]
+    sn = (decl.name, m.span) if decl.kind == "supernode" else None
+    offs = ctx.builder.add_block(block, prefixes, sn)
+    elems = [(block.scope, d, r, prefixes[k].rstrip(".")) for k, (d, r) in enumerate(offs)]
+    _declare(ctx, m.name, Instances(dims, elems, decl.name, m.span), m.span)
+
+
+def _check_limit(el: Elaborator, ctx: Ctx, devices: int, links: int, span: Any) -> None:
+    if ctx.builder.n_dev + devices > el.limits.devices:
+        raise DiagnosticError(error("SN0207", f"the design would have {ctx.builder.n_dev + devices:,} devices; the limit is {el.limits.devices:,}",
+                                    span, hint="check array sizes, or raise the limit with --max-devices"))
+    if ctx.builder.n_links + links > el.limits.links:
+        raise DiagnosticError(error("SN0207", f"the design would have {ctx.builder.n_links + links:,} links; the limit is {el.limits.links:,}",
+                                    span, hint="check the connect patterns, or raise the limit with --max-links"))
+
+
+def instantiate(el: Elaborator, ctx: Ctx, tmod: ModuleInfo, decl: A.Decl, m: A.Member) -> Block:
+    env: dict[str, Any] = dict(el.module_constants(tmod))
+    given = {a.name: a for a in m.args}
+    declared = {p.name: p for p in (decl.params or ())}
+    for a in m.args:
+        if a.name not in declared:
+            raise DiagnosticError(error("SN0109", f"template `{decl.name}` has no parameter `{a.name}`", a.span,
+                                        hint=did_you_mean(a.name, declared) or "parameters: " + (", ".join(declared) or "none")))
+    for p in decl.params or ():
+        if p.name in given:
+            env[p.name] = evaluate(given[p.name].value, ctx.env)
+        elif p.default is not None:
+            env[p.name] = evaluate(p.default, env)
+        else:
+            raise DiagnosticError(error("SN0209", f"`{decl.name}` needs a value for parameter `{p.name}`", m.span,
+                                        hint=f"write `{m.name}: {m.type.dotted}({p.name} = ...)`"))
+    key = (tmod.path, decl.name, tuple(sorted((k, env[k]) for k in declared)))
+    if key in el.cache:
+        return el.cache[key]
+    qn = f"{tmod.name}.{decl.name}"
+    if qn in el.active:
+        raise DiagnosticError(error("SN0208", f"template `{decl.name}` contains itself: " + " -> ".join(el.active[el.active.index(qn):] + [qn]),
+                                    m.span, hint="a template cannot instantiate itself, directly or through others"))
+    if len(el.active) >= el.limits.depth:
+        raise DiagnosticError(error("SN0208", f"templates nest deeper than {el.limits.depth} levels", m.span))
+    el.active.append(qn)
+    try:
+        scope = Scope(template=decl.name)
+        b = Builder(el.port_counts)
+        note = f"in `{decl.name}` instantiated as `{m.name}` at {m.span}" if m.span else f"in `{decl.name}`"
+        sub = Ctx(tmod, ChainMap({}, env), scope, b, "", ctx.chain + (note,))
+        run_body(el, sub, decl.body)
+        scope.dev_hi = b.n_dev
+        scope.rack_hi = len(b.racks)
+        block = b.finish(scope)
+    finally:
+        el.active.pop()
+    el.cache[key] = block
+    return block
+
+
+def _group(el: Elaborator, ctx: Ctx, g: A.Group) -> None:
+    dims = dims_of(el, ctx, g.dims)
+    elems = []
+    for nm in index_names(g.name, dims):
+        sc = Scope(parent=ctx.scope, dev_lo=ctx.builder.n_dev, rack_lo=len(ctx.builder.racks))
+        sub = Ctx(ctx.module, ChainMap({}, ctx.env), sc, ctx.builder, ctx.path + nm + ".", ctx.chain)
+        run_body(el, sub, g.body)
+        sc.dev_hi, sc.rack_hi = ctx.builder.n_dev, len(ctx.builder.racks)
+        elems.append((sc, 0, 0, ctx.path + nm))
+    _declare(ctx, g.name, Instances(dims, elems, None, g.span), g.span)
+
+
+def _for(el: Elaborator, ctx: Ctx, f: A.For) -> None:
+    it = evaluate(f.iter, ctx.env)
+    if not isinstance(it, Range):
+        raise DiagnosticError(error("SN0203", f"`for` needs a range like `0..7`, got {show(it)}", f.iter.span))
+    for i in it:
+        sub = Ctx(ctx.module, ChainMap({f.var: Fraction(i)}, ctx.env), ctx.scope, ctx.builder, ctx.path, ctx.chain)
+        run_body(el, sub, f.body)
+
+
+def _field(el: Elaborator, ctx: Ctx, f: A.Field) -> None:
+    allowed = CENTER_FIELDS if ctx.scope.template == "<center>" else ALLOWED_TEMPLATE_FIELDS
+    if f.name not in allowed:
+        raise DiagnosticError(error("SN0110", f"`{f.name}` is not a setting here", f.span,
+                                    hint=did_you_mean(f.name, allowed) or "settings: " + ", ".join(allowed)))
+    v = evaluate(f.value, ctx.env)
+    if f.name == "height":
+        q = to_quantity(v, units.RACK_UNITS, f.value, "height")
+        ctx.scope.fields["height"] = to_int(q.value, f.value, "a whole number of U")
+    elif f.name == "routing_factor":
+        if not isinstance(v, Fraction) or v < 1:
+            raise DiagnosticError(error("SN0205", f"routing_factor must be a number >= 1, got {show(v)}", f.value.span))
+        el.settings[f.name] = v
+    else:
+        el.settings[f.name] = to_quantity(v, units.LENGTH, f.value, f.name).value
+
+
+def _hall(el: Elaborator, ctx: Ctx, h: A.Decl) -> None:
+    rows: list[tuple[str, int, Fraction, Fraction]] = []
+    budget = None
+    spacing = Fraction(12, 10)
+    for s in h.body:
+        if isinstance(s, A.Field) and s.name in HALL_FIELDS:
+            v = evaluate(s.value, ctx.env)
+            if s.name == "power_budget":
+                budget = to_quantity(v, units.POWER, s.value, "power_budget").value
+            else:
+                spacing = to_quantity(v, units.LENGTH, s.value, "row_spacing").value
+    for s in h.body:
+        if isinstance(s, A.RowDecl):
+            slots = to_int(evaluate(s.slots, ctx.env), s.slots, "a number of rack positions")
+            pitch = Fraction(6, 10) if s.pitch is None else to_quantity(evaluate(s.pitch, ctx.env), units.LENGTH, s.pitch, "pitch").value
+            y = spacing * len(rows) if s.at is None else to_quantity(evaluate(s.at, ctx.env), units.LENGTH, s.at, "row position").value
+            rows.append((s.name, slots, pitch, y))
+        elif isinstance(s, A.Field):
+            if s.name not in HALL_FIELDS:
+                raise DiagnosticError(error("SN0110", f"`{s.name}` is not a hall setting", s.span,
+                                            hint=did_you_mean(s.name, HALL_FIELDS) or "settings: " + ", ".join(HALL_FIELDS)))
+        else:
+            raise DiagnosticError(error("SN0002", "a hall holds `row` declarations and settings", getattr(s, "span", None)))
+    hid = len(el.halls)
+    el.halls.append((h.name, rows, budget, h.span))
+    _declare(ctx, h.name, HallRef(h.name, {r[0]: (hid, i) for i, r in enumerate(rows)}, h.span), h.span)
+
+
+def _require(el: Elaborator, ctx: Ctx, r: A.Require) -> None:
+    args = []
+    for ra in r.args:
+        for ref in (ra.ref,) + ((ra.other,) if ra.other is not None else ()):
+            text, ids, group, racks = resolve_selector(el, ctx, ref)
+            args.append((text, ids, group, racks))
+    bound = None if r.bound is None else evaluate(r.bound, ctx.env)
+    opts = {"pairs": len(r.args) and r.args[0].other is not None}
+    ctx.builder.requires.append(LocalRequire(r.func, args, r.op, bound, ctx.path.rstrip("."), opts, r.span))
+
+
+def _memory(el: Elaborator, ctx: Ctx, m: A.Memory) -> None:
+    if ctx.scope.template is None or ctx.scope.template == "<center>":
+        pass
+    members = [resolve_selector(el, ctx, ref)[1] for ref in m.over]
+    ids = np.concatenate(members) if members else np.zeros(0, dtype=np.int64)
+    width = 64
+    if m.width is not None:
+        w = evaluate(m.width, ctx.env)
+        if isinstance(w, units.Quantity) and w.dim == units.INFO:
+            w = w.value
+        width = to_int(w, m.width, "an address width in bits")
+    align = 1
+    if m.align is not None:
+        a = to_quantity(evaluate(m.align, ctx.env), units.INFO, m.align, "align")
+        align = to_int(a.value / 8, m.align, "a whole number of bytes")
+    ctx.builder.memory.append((-1, ids.astype(np.int64), width, align, m.span))
+
+
+_INTERP = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _mgmt(el: Elaborator, ctx: Ctx, m: A.Mgmt) -> None:
+    for binding, devs in resolve_devices(el, ctx, m.target):
+        env = ChainMap(binding, ctx.env)
+        v = evaluate(m.value, env)
+        if not isinstance(v, str):
+            raise DiagnosticError(error("SN0203", f"a management address is a string, got {show(v)}", m.value.span))
+        text = _INTERP.sub(lambda mm: _interp(mm.group(1), env, m), v)
+        for d in devs:
+            ctx.builder.mgmt[d] = text
+
+
+def _interp(name: str, env: Any, m: A.Mgmt) -> str:
+    if name not in env:
+        raise DiagnosticError(error("SN0101", f"unknown name `{name}` in `{{{name}}}`", m.value.span,
+                                    hint=did_you_mean(name, list(env)) or "use an index variable of the target"))
+    return show(env[name])

@@ -1,0 +1,257 @@
+"""`connect A -> B [options]`: pattern expansion and port allocation (layer 4).
+
+Pairs are enumerated first (so a shortage of ports is reported once, with the
+device, the ports needed and the ports it has), then ports are allocated in
+enumeration order: explicit indices as written, the rest first-free.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from typing import Any
+
+from ..diagnostics import DiagnosticError, error
+from ..syntax import ast as A
+from .builder import MEDIUM_AUTO, MEDIUM_NONE
+from .refs import Target, walk_ref
+from .values import evaluate, to_int
+
+
+class Opts:
+    def __init__(self) -> None:
+        self.medium = MEDIUM_NONE
+        self.parallel = 1
+        self.lanes = 0
+        self.bundle = 1
+        self.split = 1
+        self.stripe = False
+
+
+def _options(el: Any, ctx: Any, c: A.Connect) -> Opts:
+    o = Opts()
+    for op in c.options:
+        if op.name == "medium":
+            if op.value is None:
+                o.medium = MEDIUM_AUTO
+            else:
+                pid = el.part_id(ctx.module, op.value)
+                if el.parts[pid].kind not in ("optic", "cable"):
+                    raise DiagnosticError(error("SN0203", f"`{op.value.dotted}` is a {el.parts[pid].kind}, not a medium (optic or cable)",
+                                                op.span, hint="name an optic or cable part, or `medium auto`"))
+                o.medium = pid
+        elif op.name == "stripe":
+            o.stripe = True
+        else:
+            n = to_int(evaluate(op.value, ctx.env), op.value, f"a whole number of {op.name}")
+            if n < 1:
+                raise DiagnosticError(error("SN0205", f"`{op.name}` must be at least 1, got {n}", op.span))
+            setattr(o, op.name, n)
+    return o
+
+
+def _estimate(el: Any, ctx: Any, c: A.Connect, o: Opts) -> int:
+    """Upper bound of links from the first binding's fan-out times the variable ranges."""
+    total = 1
+    seen: set[str] = set()
+    for ref in (c.a, c.b):
+        scope_dims = _dims_along(ctx, ref)
+        for seg, dims in zip(ref.segs, scope_dims):
+            for k, d in enumerate(dims):
+                ix = seg.indices[k] if k < len(seg.indices) else None
+                if ix is None or isinstance(ix, A.Star):
+                    total *= max(d, 1)
+                elif type(ix) is A.Name and len(ix.parts) == 1 and ix.parts[0] not in ctx.env and ix.parts[0] not in seen:
+                    seen.add(ix.parts[0])
+                    total *= max(d, 1)
+    return total * o.parallel
+
+
+def _dims_along(ctx: Any, ref: A.Ref) -> list[tuple[int, ...]]:
+    from .builder import DevArray, Instances, RackArray
+    out: list[tuple[int, ...]] = []
+    scope = ctx.scope
+    for i, seg in enumerate(ref.segs):
+        m = scope.find(seg.name) if i == 0 else scope.members.get(seg.name)
+        if isinstance(m, Instances):
+            out.append(m.dims)
+            if not m.elems:
+                break
+            scope = m.elems[0][0]
+        elif isinstance(m, (DevArray, RackArray)):
+            out.append(m.dims)
+            break
+        else:
+            break
+    return out
+
+
+def elaborate_connect(el: Any, ctx: Any, c: A.Connect) -> None:
+    o = _options(el, ctx, c)
+    est = _estimate(el, ctx, c, o)
+    if ctx.builder.n_links + est > el.limits.links:
+        raise DiagnosticError(error("SN0207", f"this connect would make up to {est:,} links; the limit is {el.limits.links:,}",
+                                    c.span, hint="check the pattern's index variables, or raise the limit with --max-links"))
+    text = el.source_text(c.span)
+    cid = len(el.connects)
+    el.connects.append((text, ctx.scope.template or "", c.span))
+    cols = _enumerate(el, ctx, c, o)
+    _allocate(el, ctx, c, o, cols, cid)
+
+
+def _endpoint(t: Target, ref: A.Ref) -> Target:
+    if t.kind != "dev" or t.group is None:
+        raise DiagnosticError(error("SN0213", "a connection end must name a port group, like `leaf[1].p` or `npu[i].ub[p]`",
+                                    ref.span, hint="add the port group after the device"))
+    return t
+
+
+def _enumerate(el: Any, ctx: Any, c: A.Connect, o: Opts) -> list[array]:
+    cols = [array("q") for _ in range(6)]   # a, a_group, a_port(-1 auto), b, b_group, b_port
+    for bind, ta in walk_ref(el, ctx, c.a, {}):
+        _endpoint(ta, c.a)
+        bs = [(_endpoint(tb, c.b)) for _b2, tb in walk_ref(el, ctx, c.b, bind)]
+        for a in ta.devs:
+            for ap in _ports_of(el, ta):
+                ends = [(b, tb.group, bp) for tb in bs for b in tb.devs for bp in _ports_of(el, tb)]
+                reps = o.parallel
+                if o.stripe:
+                    reps = _stripe_count(el, ctx, c, a, ta, len(ends))
+                for _r in range(reps):
+                    for (b, bg, bp) in ends:
+                        cols[0].append(a); cols[1].append(ta.group); cols[2].append(ap)
+                        cols[3].append(b); cols[4].append(bg); cols[5].append(bp)
+        if len(ctx.builder.names) and len(cols[0]) > el.limits.links:
+            raise DiagnosticError(error("SN0207", f"this connect makes more than {el.limits.links:,} links", c.span))
+    return cols
+
+
+def _ports_of(el: Any, t: Target) -> list[int]:
+    if t.port == "*":
+        return list(range(el.parts[t.part].ports[t.group].count))
+    return [-1 if t.port is None else int(t.port)]
+
+
+def _stripe_count(el: Any, ctx: Any, c: A.Connect, a: int, ta: Target, n_ends: int) -> int:
+    free = len(_free_ports(el, ctx, a, ta.part, ta.group))
+    if n_ends == 0:
+        return 0
+    if free % n_ends:
+        name = ctx.builder.names[a]
+        g = el.parts[ta.part].ports[ta.group]
+        raise DiagnosticError(error("SN0603", f"cannot stripe {free} free `{g.name}` ports of `{name}` evenly over {n_ends} ends",
+                                    c.span, hint=f"use a multiple of {n_ends} ports, or `parallel N` instead of `stripe`"))
+    return free // n_ends
+
+
+def _group_range(el: Any, part: int, group: int) -> tuple[int, int]:
+    p = el.parts[part]
+    off = p.port_offsets()[group]
+    return off, off + p.ports[group].count
+
+
+def _free_ports(el: Any, ctx: Any, dev: int, part: int, group: int) -> list[int]:
+    lo, hi = _group_range(el, part, group)
+    base = int(ctx.builder.port_base()[dev])
+    used = ctx.builder.used
+    return [p for p in range(lo, hi) if not used[base + p]]
+
+
+def _allocate(el: Any, ctx: Any, c: A.Connect, o: Opts, cols: list[array], cid: int) -> None:
+    b = ctx.builder
+    parts = b.parts()
+    base = b.port_base()
+    n = len(cols[0])
+    _check_demand(el, ctx, c, o, cols, parts)
+    a_cable: dict[int, tuple[int, int]] = {}
+    split_state: dict[tuple[int, int], tuple[int, int]] = {}
+    for i in range(n):
+        a, ag, ap, d, bg, bp = cols[0][i], cols[1][i], cols[2][i], cols[3][i], cols[4][i], cols[5][i]
+        pa, pb = int(parts[a]), int(parts[d])
+        if o.split > 1 and ap < 0:
+            key = (a, ag)
+            cur = split_state.get(key)
+            if cur is None or cur[1] >= o.split:
+                port_a = _take(el, ctx, c, a, pa, ag, -1, base)
+                split_state[key] = (port_a, 1)
+            else:
+                port_a = cur[0]
+                split_state[key] = (port_a, cur[1] + 1)
+        else:
+            port_a = _take(el, ctx, c, a, pa, ag, ap, base)
+        port_b = _take(el, ctx, c, d, pb, bg, bp, base)
+        lanes = o.lanes or _lanes(el, pa, ag, pb, bg, o.split)
+        cable = -1
+        if o.medium != -1:
+            cable = _cable(b, o, a, port_a, a_cable)
+        b.add_link(a, port_a, d, port_b, o.medium, lanes, cable, cid)
+
+
+def _cable(b: Any, o: Opts, a: int, port_a: int, state: dict[int, tuple[int, int]]) -> int:
+    if o.split > 1:
+        key = a * 65536 + port_a
+        if key not in state:
+            state[key] = (b.new_cable(), 0)
+        return state[key][0]
+    if o.bundle > 1:
+        cur = state.get(a)
+        if cur is None or cur[1] >= o.bundle:
+            cur = (b.new_cable(), 0)
+        state[a] = (cur[0], cur[1] + 1)
+        return cur[0]
+    return b.new_cable()
+
+
+def _lanes(el: Any, pa: int, ag: int, pb: int, bg: int, split: int) -> int:
+    la = el.parts[pa].ports[ag].lanes
+    lb = el.parts[pb].ports[bg].lanes
+    return max(1, min(la // split if split > 1 else la, lb))
+
+
+def _take(el: Any, ctx: Any, c: A.Connect, dev: int, part: int, group: int, explicit: int, base: Any) -> int:
+    b = ctx.builder
+    p = el.parts[part]
+    lo, hi = _group_range(el, part, group)
+    db = int(base[dev])
+    if explicit >= 0:
+        port = lo + explicit
+        if b.used[db + port]:
+            raise DiagnosticError(error("SN0601", f"port `{b.names[dev]}.{p.ports[group].name}[{explicit}]` is used twice",
+                                        c.span, label="this connection uses it again",
+                                        hint="each port carries one link; pick another index or use `split N` for breakouts"))
+        b.used[db + port] = 1
+        return port
+    key = (dev, group)
+    port = b.cursor.get(key, lo)
+    while port < hi and b.used[db + port]:
+        port += 1
+    if port >= hi:
+        raise DiagnosticError(error("SN0602", f"`{b.names[dev]}` has no free `{p.ports[group].name}` port left ({p.ports[group].count} in all)",
+                                    c.span, hint="add ports, or connect fewer links"))
+    b.used[db + port] = 1
+    b.cursor[key] = port + 1
+    return port
+
+
+def _check_demand(el: Any, ctx: Any, c: A.Connect, o: Opts, cols: list[array], parts: Any) -> None:
+    """Report the first device that needs more free ports than it has."""
+    for side, (dc, gc, pc) in (("a", (0, 1, 2)), ("b", (3, 4, 5))):
+        demand: Counter = Counter()
+        for d, g, p in zip(cols[dc], cols[gc], cols[pc]):
+            if p < 0:
+                demand[(d, g)] += 1
+        for (d, g), need in sorted(demand.items()):
+            if side == "a" and o.split > 1:
+                need = -(-need // o.split)
+            part = int(parts[d])
+            free = len(_free_ports(el, ctx, d, part, g))
+            if need > free:
+                grp = el.parts[part].ports[g]
+                used = grp.count - free
+                ref = c.a if side == "a" else c.b
+                raise DiagnosticError(error(
+                    "SN0602", f"`{ctx.builder.names[d]}` needs {need} `{grp.name}` ports for this connection but has {grp.count}"
+                    + (f" ({used} already used, {free} free)" if used else ""),
+                    ref.span, label=f"{need} links end on `{grp.name}` of one {el.parts[part].qname}",
+                    notes=(f"`{el.parts[part].qname}` declares `port {grp.name}[{grp.count}]`",),
+                    hint="add ports to the part, lower the link count, or spread the links over more devices"))

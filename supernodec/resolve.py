@@ -1,0 +1,189 @@
+"""Imports, modules and top-level names (layer 4).
+
+`resolve_program` parses the root file and, transitively, every import, with
+cycle detection and the search order of LANGUAGE.md: relative to the importing
+file, then the search path (`-I`, `SUPERNODEC_PATH`), then the shipped
+catalogs. All file access goes through the injected `Loader`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .diagnostics import Diagnostic, Related, error
+from .source import SourceFile, Span
+from .suggest import did_you_mean
+from .syntax import ast as A
+from .syntax.parser import parse_module
+
+MAX_IMPORT_DEPTH = 64
+
+
+class Loader(Protocol):
+    """What the front end needs from the outside world."""
+
+    def locate(self, name: str, importer: str | None) -> "Located":
+        """Find an import: a `Located` with `path` set, or `error` saying why not."""
+
+    def read(self, path: str) -> str:
+        """The text of a located file (raises OSError or UnicodeDecodeError)."""
+
+
+@dataclass(frozen=True)
+class Located:
+    path: str | None = None           # display path, unique per file
+    error: str = ""                   # "not-found" | "outside-root" | "symlink-escape"
+    tried: tuple[str, ...] = ()
+
+
+@dataclass
+class ModuleInfo:
+    name: str                         # module name for qualification ("huawei")
+    path: str
+    ast: A.Module
+    source: SourceFile
+    imports: dict[str, str] = field(default_factory=dict)   # alias -> module path
+    decls: dict[str, A.Decl] = field(default_factory=dict)  # parts, templates, centers
+    params: dict[str, A.Param] = field(default_factory=dict)
+    lets: dict[str, A.Let] = field(default_factory=dict)
+
+
+@dataclass
+class Program:
+    root: str                         # path of the root module
+    modules: dict[str, ModuleInfo]    # by path, in load order
+    sources: dict[str, SourceFile]
+
+    def module(self, path: str) -> ModuleInfo:
+        return self.modules[path]
+
+
+def module_name(path: str) -> str:
+    base = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return base[:-3] if base.endswith(".sn") else base
+
+
+def resolve_program(root: str, loader: Loader) -> tuple[Program | None, list[Diagnostic]]:
+    diags: list[Diagnostic] = []
+    prog = Program(root, {}, {})
+    located = loader.locate(root, None)
+    if located.path is None:
+        return None, [error("SN0103", f"cannot read `{root}`", None, path=root,
+                            hint="check the file name")]
+    prog.root = located.path
+    _load(prog, located.path, loader, [], diags, None)
+    if prog.root not in prog.modules:
+        return None, diags
+    return prog, diags
+
+
+def _load(prog: Program, path: str, loader: Loader, stack: list[tuple[str, Span | None]],
+          diags: list[Diagnostic], via: Span | None) -> None:
+    if path in prog.modules:
+        return
+    try:
+        text = loader.read(path)
+    except UnicodeDecodeError as e:
+        diags.append(error("SN0006", f"`{path}` is not valid UTF-8 (byte {e.start})", via, path=path,
+                           hint="save the file as UTF-8"))
+        return
+    except OSError as e:
+        diags.append(error("SN0103", f"cannot read `{path}`: {e.strerror or e}", via, path=path))
+        return
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    src = SourceFile.of(path, text)
+    prog.sources[path] = src
+    mod, perrs = parse_module(path, text)
+    if mod is None:
+        diags.extend(perrs)
+        return
+    info = ModuleInfo(module_name(path), path, mod, src)
+    prog.modules[path] = info
+    _collect(info, diags)
+    stack.append((path, via))
+    for imp in (s for s in mod.body if isinstance(s, A.Import)):
+        _import(prog, info, imp, loader, stack, diags)
+    stack.pop()
+    # keep load order: dependencies first
+    prog.modules[path] = prog.modules.pop(path)
+
+
+def _import(prog: Program, info: ModuleInfo, imp: A.Import, loader: Loader,
+            stack: list[tuple[str, Span | None]], diags: list[Diagnostic]) -> None:
+    loc = loader.locate(imp.path, info.path)
+    alias = imp.alias or module_name(imp.path)
+    if loc.path is None:
+        if loc.error == "not-found":
+            tried = "; ".join(loc.tried) if loc.tried else "nothing"
+            diags.append(error("SN0103", f"cannot find import `{imp.path}`", imp.span,
+                               label="no such module", notes=(f"looked in: {tried}",),
+                               hint="check the name, or add its folder with `-I DIR` or SUPERNODEC_PATH"))
+        else:
+            diags.append(error("SN0105", f"import `{imp.path}` reaches outside the allowed roots ({loc.error})",
+                               imp.span, label="not allowed",
+                               hint="move the file under the project, or pass `--allow-outside-imports`"))
+        return
+    on_stack = [p for p, _ in stack]
+    if loc.path in on_stack:
+        cycle = on_stack[on_stack.index(loc.path):] + [loc.path]
+        diags.append(error("SN0104", "import cycle: " + " -> ".join(cycle), imp.span,
+                           label="this import closes the cycle",
+                           hint="move the shared declarations into a module both can import"))
+        return
+    if alias in info.imports and info.imports[alias] != loc.path:
+        diags.append(error("SN0102", f"two imports are both named `{alias}`", imp.span,
+                           hint=f'rename one with `import "{imp.path}" as other`'))
+        return
+    info.imports[alias] = loc.path
+    if len(stack) >= MAX_IMPORT_DEPTH:
+        diags.append(error("SN0208", f"imports nest deeper than {MAX_IMPORT_DEPTH} modules", imp.span))
+        return
+    _load(prog, loc.path, loader, stack, diags, imp.span)
+
+
+def _collect(info: ModuleInfo, diags: list[Diagnostic]) -> None:
+    seen: dict[str, Span | None] = {}
+    for s in info.ast.body:
+        name = getattr(s, "name", None)
+        if not isinstance(s, (A.Decl, A.Param, A.Let)) or name is None:
+            continue
+        if name in seen:
+            first = seen[name]
+            diags.append(error("SN0102", f"`{name}` is declared twice in this module",
+                               getattr(s, "name_span", None) or s.span, label="second declaration",
+                               related=(Related(first, "first declared here"),) if first else (),
+                               hint="rename one of them"))
+            continue
+        seen[name] = getattr(s, "name_span", None) or s.span
+        if isinstance(s, A.Decl):
+            info.decls[name] = s
+        elif isinstance(s, A.Param):
+            info.params[name] = s
+        else:
+            info.lets[name] = s
+
+
+def lookup_decl(prog: Program, info: ModuleInfo, name: A.Name) -> tuple[ModuleInfo | None, A.Decl | None, str]:
+    """Find a part/template by (possibly qualified) name. Returns (module, decl, hint)."""
+    parts = name.parts
+    if len(parts) == 1:
+        d = info.decls.get(parts[0])
+        if d is not None:
+            return info, d, ""
+        cands = list(info.decls)
+        for alias, p in info.imports.items():
+            cands += [f"{alias}.{n}" for n in prog.modules[p].decls] if p in prog.modules else []
+        return None, None, did_you_mean(parts[0], cands)
+    alias, rest = parts[0], parts[1:]
+    if alias not in info.imports:
+        return None, None, did_you_mean(alias, list(info.imports)) or "import the module first"
+    mod = prog.modules.get(info.imports[alias])
+    if mod is None:
+        return None, None, ""
+    if len(rest) == 1 and rest[0] in mod.decls:
+        return mod, mod.decls[rest[0]], ""
+    if len(rest) > 1:
+        return lookup_decl(prog, mod, A.Name(rest, name.span))
+    return None, None, did_you_mean(rest[-1], [f"{alias}.{n}" for n in mod.decls] + list(mod.decls))

@@ -1,0 +1,189 @@
+"""Text to AST: the LALR parser and syntax-error mapping (layer 3).
+
+Lark never leaves this package: callers get `Module` values or diagnostics.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import sys
+from typing import Any
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from ..diagnostics import Diagnostic, DiagnosticError, error
+from ..source import Span
+from ..suggest import did_you_mean
+from . import ast as A
+from .lower import Lower
+
+MAX_SOURCE_CHARS = 16_000_000
+
+
+def grammar_text() -> str:
+    return importlib.resources.files("supernodec").joinpath("grammar/supernodec.lark").read_text("utf-8")
+
+
+class _Parser:
+    """One Lark instance; the lowering transformer runs inline."""
+
+    def __init__(self) -> None:
+        self.lower = Lower()
+        self.comments: list[Token] = []
+        self.lark = Lark(grammar_text(), parser="lalr", start="module", propagate_positions=True,
+                         maybe_placeholders=False, transformer=self.lower, cache=_cache_path(),
+                         lexer_callbacks={"COMMENT": self.comments.append})
+
+    def parse(self, path: str, text: str) -> tuple:
+        self.lower.path = path
+        self.comments.clear()
+        return self.lark.parse(text)
+
+
+def _cache_path() -> bool | str:
+    return True
+
+
+_PARSER: _Parser | None = None
+
+
+def _parser() -> _Parser:
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = _Parser()
+    return _PARSER
+
+
+def parse_module(path: str, text: str) -> tuple[A.Module | None, list[Diagnostic]]:
+    """Parse one file. Returns (module, []) or (None, [the syntax diagnostic])."""
+    if len(text) > MAX_SOURCE_CHARS:
+        return None, [error("SN0007", f"file is {len(text):,} characters; the limit is {MAX_SOURCE_CHARS:,}",
+                            Span(path, 0, 0, 1, 1, 1, 1), hint="split the spec into imported modules")]
+    p = _parser()
+    old = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(max(old, 10_000))
+        body = p.parse(path, text)
+    except UnexpectedInput as e:
+        return None, [_syntax_diagnostic(path, text, e)]
+    except VisitError as e:
+        if isinstance(e.orig_exc, DiagnosticError):
+            return None, [e.orig_exc.diagnostic]
+        raise
+    except DiagnosticError as e:
+        return None, [e.diagnostic]
+    except RecursionError:
+        return None, [error("SN0207", "expression nesting is too deep to parse",
+                            Span(path, 0, 0, 1, 1, 1, 1), hint="simplify the expression")]
+    finally:
+        sys.setrecursionlimit(old)
+    comments = tuple((t.start_pos or 0, str(t)) for t in p.comments)
+    end = len(text)
+    return A.Module(path, body or (), comments, span=Span(path, 0, end, 1, 1, 1, 1)), []
+
+
+# ---------------------------------------------------------------- error mapping
+_WHAT = {
+    "NAME": "a name", "NUMBER": "a number", "STRING": "a quoted string", "UNIT": "a unit",
+    "LBRACE": "`{`", "RBRACE": "`}`", "LSQB": "`[`", "RSQB": "`]`", "LPAR": "`(`", "RPAR": "`)`",
+    "EQUAL": "`=`", "COLON": "`:`", "COMMA": "`,`", "ARROW": "`->`", "_NL": "a new line",
+    "SEMICOLON": "`;`", "AT": "`@`", "CMP": "a comparison like `<=`", "RATIO": "a ratio like `1:1`",
+    "DOT": "`.`", "$END": "the end of the file", "DOC": "a doc comment",
+}
+
+_AFTER = {
+    "CONNECT": "a port reference like `leaf[1].p[3]`",
+    "ARROW": "a port reference like `spine[j].down`",
+    "IMPORT": 'a quoted module like `"huawei"` or `"partners/optics.sn"`',
+    "AT": "a port rate like `56 GB/s`",
+    "EQUAL": "a value: a number with a unit, a name, a string or an expression",
+    "COLON": "a part or template name like `huawei.Ascend910C`",
+    "PLACE": "a reference to what is placed, like `server[i]`",
+    "IN": "a reference like `compute[i / 4]` or `h1.A`",
+    "REQUIRE": "a requirement like `latency(npu, npu) <= 3 us`",
+    "PORT": "a port group like `port ub[7]: UB @ 56 GB/s`",
+    "PARAM": "a parameter like `param nodes = 48`",
+    "LSQB": "an index or count, like `[8]`, `[i]` or `[*]`",
+    "CMP": "a bound, like `3 us` or `392 GB/s`",
+}
+
+
+def _describe(expected: set[str]) -> str:
+    words = sorted({_WHAT.get(t, f"`{t.lower()}`" if t.isupper() and not t.startswith("_") else _WHAT.get(t, t)) for t in expected})
+    if len(words) > 6:
+        words = words[:6] + ["..."]
+    return ", ".join(words)
+
+
+def _span_at(path: str, text: str, pos: int, length: int = 1) -> Span:
+    pos = max(0, min(pos, len(text)))
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    end = min(len(text), pos + max(length, 0))
+    return Span(path, pos, end, line, col, line, col + (end - pos))
+
+
+def _syntax_diagnostic(path: str, text: str, e: UnexpectedInput) -> Diagnostic:
+    if isinstance(e, UnexpectedCharacters):
+        return _bad_char(path, text, e)
+    if isinstance(e, UnexpectedEOF):
+        return error("SN0003", "the file ends in the middle of a statement",
+                     _span_at(path, text, len(text), 0), hint="close the open `{` or finish the statement")
+    assert isinstance(e, UnexpectedToken)
+    tok = e.token
+    prev = _previous(e)
+    if tok.type == "$END":
+        return error("SN0003", "the file ends in the middle of a statement" +
+                     (f": expected {_AFTER[prev]}" if prev in _AFTER else ""),
+                     _span_at(path, text, len(text), 0), label=f"expected {_describe(e.expected)}",
+                     hint="close the open `{` or finish the statement")
+    span = _span_at(path, text, tok.start_pos or 0, len(str(tok)))
+    shown = "a new line" if tok.type == "_NL" else f"`{str(tok)}`"
+    if prev == "NUMBER" and tok.type == "NAME":
+        hint = did_you_mean(str(tok), _UNITS)
+        return error("SN0202", f"unknown unit `{tok}`", span, label="not a unit",
+                     hint=hint or "units: Gb/s GB/s ns us m W kW GB GiB U USD ...")
+    want = _AFTER.get(prev or "", "")
+    if not want:
+        want = _describe(e.expected)
+    return error("SN0002", f"unexpected {shown}: expected {want}", span,
+                 label=f"expected {want}", hint=_hint_for(tok, e))
+
+
+_UNITS = ("b/s", "kb/s", "Mb/s", "Gb/s", "Tb/s", "B/s", "MB/s", "GB/s", "TB/s", "Gbps", "Tbps",
+          "ps", "ns", "us", "ms", "s", "mm", "cm", "m", "km", "W", "kW", "MW", "B", "KiB", "MiB",
+          "GiB", "TiB", "kB", "MB", "GB", "TB", "bit", "bits", "U", "USD", "CNY", "ns/m", "%")
+
+
+def _previous(e: UnexpectedToken) -> str | None:
+    hist = getattr(e, "token_history", None)
+    if hist:
+        last = hist[-1]
+        return last.type
+    ip = getattr(e, "interactive_parser", None)
+    return None if ip is None else None
+
+
+def _hint_for(tok: Token, e: UnexpectedToken) -> str:
+    if "_NL" in e.expected or "SEMICOLON" in e.expected:
+        return "end the statement with a new line or `;`"
+    if tok.type in ("RBRACE",):
+        return "the block closes too early: finish the statement before `}`"
+    return "see the language tour in README.md"
+
+
+def _bad_char(path: str, text: str, e: UnexpectedCharacters) -> Diagnostic:
+    pos = e.pos_in_stream
+    ch = text[pos] if pos < len(text) else ""
+    span = _span_at(path, text, pos, 1)
+    if ch == '"':
+        return error("SN0004", "unterminated string", span, label="this string has no closing `\"`",
+                     hint='close the string on the same line with `"`')
+    if ch == "/" and text.startswith("/*", pos):
+        return error("SN0001", "block comments are not supported", span, hint="use `//` line comments")
+    code = f"U+{ord(ch):04X}" if ch else "end of file"
+    shown = ch if ch.isprintable() else code
+    return error("SN0001", f"unexpected character `{shown}` ({code})", span,
+                 label=f"expected {_describe(set(e.allowed or ()))}" if e.allowed else "not part of the language",
+                 hint="names use letters, digits and `_`; strings are in double quotes")
