@@ -62,6 +62,15 @@ class Elaborator:
     halls: list[tuple[str, list[tuple[str, int, Fraction, Fraction]], Any, Any]] = field(default_factory=list)
     floor: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # rack -> (hall, row, slot)
     settings: dict[str, Any] = field(default_factory=dict)
+    port_counts: list[int] = field(default_factory=list)
+    row_next: dict[tuple[int, int], int] = field(default_factory=dict)
+    slot_taken: dict[tuple[int, int, int], int] = field(default_factory=dict)
+    next_u: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def source_text(self, span: Any) -> str:
+        if span is None or span.file not in self.prog.sources:
+            return ""
+        return " ".join(self.prog.sources[span.file].text[span.start:span.end].split())
 
     # ------------------------------------------------------------ modules
     def module_constants(self, mod: ModuleInfo) -> Mapping[str, Any]:
@@ -132,6 +141,7 @@ class Elaborator:
             raise DiagnosticError(error("SN0301", f"part `{qname}` has errors", getattr(ref, "span", None),
                                         hint="fix the part's declaration first")) if not diags else _Quiet()
         self.parts.append(part)
+        self.port_counts.append(part.port_count)
         self.part_ids[qname] = len(self.parts) - 1
         return len(self.parts) - 1
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Union
+from typing import Any, Union
 
 from ..source import Span
 
-NOSPAN = field(default=None, compare=False, repr=False)
+def _nospan() -> Any:
+    return field(default=None, compare=False, repr=False)
 
 
 # ---------------------------------------------------------------- expressions
@@ -21,7 +22,7 @@ class Num:
     value: Fraction
     unit: str | None = None
     text: str = ""                     # the number as written (formatter)
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -29,25 +30,25 @@ class Ratio:
     left: Fraction
     right: Fraction
     text: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
 class Str:
     value: str
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
 class Bool:
     value: bool
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
 class Name:
     parts: tuple[str, ...]             # ("huawei", "Ascend910C") or ("nodes",)
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
     @property
     def dotted(self) -> str:
@@ -58,7 +59,7 @@ class Name:
 class Call:
     func: str
     args: tuple["Expr", ...]
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -66,14 +67,14 @@ class BinOp:
     op: str                            # + - * / % < <= > >= == != and or ..
     left: "Expr"
     right: "Expr"
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
 class Unary:
     op: str                            # - + not
     operand: "Expr"
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 Expr = Union[Num, Ratio, Str, Bool, Name, Call, BinOp, Unary]
@@ -82,20 +83,20 @@ Expr = Union[Num, Ratio, Str, Bool, Name, Call, BinOp, Unary]
 # ---------------------------------------------------------------- references
 @dataclass(frozen=True)
 class Star:
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
 class Seg:
     name: str
     indices: tuple[Union[Expr, Star], ...] = ()
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
 class Ref:
     segs: tuple[Seg, ...]
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 # ---------------------------------------------------------------- statements
@@ -104,7 +105,7 @@ class Import:
     path: str
     alias: str | None = None
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ class Param:
     name: str
     default: Expr | None = None
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class Let:
     name: str
     value: Expr
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ class Field:
     name: str
     value: Expr
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -141,14 +142,14 @@ class PortDecl:
     form: str | None = None
     required: bool = False
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
 class Arg:
     name: str
     value: Expr
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ class Member:
     args: tuple[Arg, ...] = ()
     dims: tuple[Expr, ...] = ()
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -171,14 +172,14 @@ class Group:
     dims: tuple[Expr, ...]
     body: tuple["Stmt", ...]
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
 class Option:
     name: str                          # medium auto parallel lanes bundle split stripe
     value: Union[Expr, None] = None
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ class Connect:
     b: Ref
     options: tuple[Option, ...] = ()
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ class For:
     iter: Expr
     body: tuple["Stmt", ...]
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,7 @@ class If:
     then: tuple["Stmt", ...]
     orelse: tuple["Stmt", ...] = ()
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ class Place:
     where: Ref
     at: Expr | None = None
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ class RowDecl:
     pitch: Expr | None = None
     at: Expr | None = None
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -234,14 +235,14 @@ class Memory:
     width: Expr | None = None
     align: Expr | None = None
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
 class RArg:
     ref: Ref
     other: Ref | None = None           # `l1.up : l1.down`
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ class Require:
     op: str | None = None
     bound: Expr | None = None
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ class Mgmt:
     target: Ref
     value: Expr
     doc: str = ""
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()
 
 
 PART_KINDS = ("accelerator", "cpu", "switch", "nic", "server", "optic", "cable",
@@ -278,8 +279,8 @@ class Decl:
     params: tuple[Param, ...] | None = None   # templates: `(nodes = 48)`
     base: Name | None = None           # parts: `extends optics.OSFP800_DR8`
     doc: str = ""
-    span: Span | None = NOSPAN
-    name_span: Span | None = NOSPAN
+    span: Span | None = _nospan()
+    name_span: Span | None = _nospan()
 
 
 Stmt = Union[Import, Param, Let, Field, PortDecl, Member, Group, Connect, For, If,
@@ -291,4 +292,4 @@ class Module:
     path: str
     body: tuple[Stmt, ...]
     comments: tuple[tuple[int, str], ...] = field(default=(), compare=False, repr=False)
-    span: Span | None = NOSPAN
+    span: Span | None = _nospan()

@@ -26,19 +26,20 @@ def grammar_text() -> str:
 
 
 class _Parser:
-    """One Lark instance; the lowering transformer runs inline."""
+    """One Lark instance; the tree is lowered to the AST right after parsing."""
 
     def __init__(self) -> None:
         self.lower = Lower()
         self.comments: list[Token] = []
         self.lark = Lark(grammar_text(), parser="lalr", start="module", propagate_positions=True,
-                         maybe_placeholders=False, transformer=self.lower, cache=_cache_path(),
+                         maybe_placeholders=False, cache=_cache_path(),
                          lexer_callbacks={"COMMENT": self.comments.append})
 
     def parse(self, path: str, text: str) -> tuple:
         self.lower.path = path
         self.comments.clear()
-        return self.lark.parse(text)
+        tree = self.lark.parse(text)
+        return self.lower.transform(tree)
 
 
 def _cache_path() -> bool | str:

@@ -1,0 +1,272 @@
+"""Command line (layer 8): the only place besides the LSP that touches the terminal and files.
+
+Exit codes: 0 clean, 1 errors in the spec (or warnings with --strict), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import __version__
+from .diagnostics import Diagnostic, error
+
+EXIT_OK, EXIT_SPEC, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="the .sn spec")
+    p.add_argument("-I", dest="include", action="append", default=[], metavar="DIR", help="add DIR to the import search path")
+    p.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a top-level parameter, e.g. -D nodes=24 or -D 'pitch=0.6 m'")
+    p.add_argument("--format", choices=("rich", "short", "json"), default="rich", help="diagnostics format")
+    p.add_argument("--strict", action="store_true", help="warnings fail the command")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.add_argument("--timings", action="store_true", help="print time and peak memory of each phase on stderr")
+    p.add_argument("--allow-outside-imports", action="store_true", help="let imports reach outside the project and search path")
+    p.add_argument("--max-devices", type=int, default=None, help="limit of elaborated devices")
+    p.add_argument("--max-links", type=int, default=None, help="limit of elaborated links")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="supernodec", description="Compile .sn supernode and data-center specs.")
+    p.add_argument("--version", action="version", version=f"supernodec {__version__}")
+    sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
+    c = sub.add_parser("check", help="report diagnostics only")
+    _common(c)
+    b = sub.add_parser("build", help="check and write every output")
+    _common(b)
+    b.add_argument("-o", "--out", default="out", help="output directory (written atomically)")
+    b.add_argument("--emit", default="", help="comma-separated subset of outputs")
+    s = sub.add_parser("stats", help="counts and totals")
+    _common(s)
+    s.add_argument("--json", action="store_true")
+    e = sub.add_parser("explain", help="explain a diagnostic code")
+    e.add_argument("code")
+    sc = sub.add_parser("schema", help="print a JSON Schema")
+    sc.add_argument("which", choices=("ir", "catalog"))
+    f = sub.add_parser("fmt", help="format .sn files")
+    f.add_argument("files", nargs="+")
+    f.add_argument("--check", action="store_true", help="exit 1 and list files that would change")
+    f.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
+    sub.add_parser("lsp", help="run the language server on stdio")
+    cat = sub.add_parser("catalog", help="list, show or import catalog parts")
+    csub = cat.add_subparsers(dest="catcmd", metavar="ACTION")
+    cl = csub.add_parser("list")
+    cl.add_argument("--vendor")
+    cl.add_argument("--kind")
+    cl.add_argument("-I", dest="include", action="append", default=[])
+    cl.add_argument("--json", action="store_true")
+    cs = csub.add_parser("show")
+    cs.add_argument("part")
+    cs.add_argument("-I", dest="include", action="append", default=[])
+    ci = csub.add_parser("import-netbox")
+    ci.add_argument("yaml")
+    ci.add_argument("-o", "--out", default="-")
+    ci.add_argument("--module", default=None)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.cmd is None:
+            build_parser().print_help(sys.stderr)
+            return EXIT_USAGE
+        return _dispatch(args)
+    except UsageError as e:
+        print(f"supernodec: usage error: {e}", file=sys.stderr)
+        print("try `supernodec --help`", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("supernodec: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.cmd in ("check", "build", "stats"):
+        return _compile_cmd(args)
+    if args.cmd == "explain":
+        return _explain(args.code)
+    if args.cmd == "schema":
+        from .schemas import schema_text
+        sys.stdout.write(schema_text(args.which))
+        return EXIT_OK
+    if args.cmd == "fmt":
+        from .fmt import fmt_main
+        return fmt_main(args.files, check=args.check, diff=args.diff)
+    if args.cmd == "lsp":
+        from .lsp.server import serve
+        serve()
+        return EXIT_OK
+    if args.cmd == "catalog":
+        from .catalog_cli import catalog_main
+        return catalog_main(args)
+    raise UsageError(f"unknown command {args.cmd}")
+
+
+def _explain(code: str) -> int:
+    from .codes import lookup
+    c = lookup(code.upper())
+    if c is None:
+        print(f"supernodec: no diagnostic code `{code}`", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{c.code} ({c.name}): {c.summary}\n\n{c.explanation.strip()}")
+    return EXIT_OK
+
+
+def parse_defines(defines: list[str]) -> tuple[dict[str, Any], list[Diagnostic]]:
+    from .elaborate.values import evaluate
+    from .diagnostics import DiagnosticError
+    from .syntax.parser import parse_module
+    from .syntax import ast as A
+    out: dict[str, Any] = {}
+    diags: list[Diagnostic] = []
+    for d in defines:
+        name, eq, text = d.partition("=")
+        name = name.strip()
+        if not eq or not name.isidentifier():
+            raise UsageError(f"-D expects NAME=VALUE, got `{d}`")
+        mod, errs = parse_module("<-D>", f"param {name} = {text}\n")
+        if mod is None or len(mod.body) != 1 or not isinstance(mod.body[0], A.Param):
+            diags.append(error("SN0210", f"-D {name}: `{text}` is not a value", None, path="<command line>",
+                               hint="write a number with its unit, e.g. -D nodes=24 or -D 'pitch=0.6 m'"))
+            continue
+        try:
+            out[name] = evaluate(mod.body[0].default, {})  # type: ignore[arg-type]
+        except DiagnosticError as e:
+            diags.append(error("SN0210", f"-D {name}: {e.diagnostic.message}", None, path="<command line>",
+                               hint=e.diagnostic.hint))
+    return out, diags
+
+
+def _compile_cmd(args: argparse.Namespace) -> int:
+    from .driver import CompileResult, Options, compile_spec
+    from .elaborate import Limits
+    from .loader import FileLoader, default_search_path
+    t0 = time.perf_counter()
+    overrides, ddiags = parse_defines(args.defines)
+    if ddiags:
+        _print_diags(args, ddiags, {})
+        return EXIT_SPEC
+    limits = Limits()
+    if args.max_devices:
+        limits.devices = args.max_devices
+    if args.max_links:
+        limits.links = args.max_links
+    loader = FileLoader(default_search_path(args.include), allow_outside=args.allow_outside_imports)
+    if not Path(args.file).is_file():
+        raise UsageError(f"no such file: {args.file}")
+    res = compile_spec(args.file, loader, Options(overrides, limits))
+    t1 = time.perf_counter()
+    failed = _print_diags(args, res.diagnostics, res.sources)
+    if res.design is None or failed:
+        return EXIT_SPEC
+    if args.cmd == "stats":
+        from .stats import design_stats, render_stats
+        s = design_stats(res.design)
+        sys.stdout.write(json.dumps(s, indent=2, sort_keys=True) + "\n" if args.json else render_stats(s))
+        return EXIT_OK
+    if args.cmd == "build":
+        code = _build(args, res)
+        if args.timings:
+            print(f"timings: compile {t1 - t0:.2f} s, emit {time.perf_counter() - t1:.2f} s, peak RSS {_peak_mb():.0f} MB",
+                  file=sys.stderr)
+        return code
+    if args.timings:
+        print(f"timings: compile {t1 - t0:.2f} s, peak RSS {_peak_mb():.0f} MB", file=sys.stderr)
+    return EXIT_OK
+
+
+def _peak_mb() -> float:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _print_diags(args: argparse.Namespace, diags: list[Diagnostic], sources: dict) -> bool:
+    from .render import render_json, render_rich, render_short
+    errors = any(d.is_error for d in diags)
+    warnings = any(d.severity == "warning" for d in diags)
+    if args.format == "json":
+        sys.stdout.write(render_json(diags, sources) + "\n")
+    elif diags:
+        color = args.color == "always" or (args.color == "auto" and sys.stderr.isatty() and not os.environ.get("NO_COLOR"))
+        text = render_short(diags) if args.format == "short" else render_rich(diags, sources, color=color)
+        sys.stderr.write(text if text.endswith("\n") else text + "\n")
+    return errors or (args.strict and warnings)
+
+
+def _build(args: argparse.Namespace, res: Any) -> int:
+    from .emit import EMITTERS, load_all
+    from .render import render_short
+    load_all()
+    names = list(EMITTERS)
+    if args.emit:
+        wanted = [n.strip() for n in args.emit.split(",") if n.strip()]
+        bad = [n for n in wanted if n not in EMITTERS]
+        if bad:
+            raise UsageError(f"unknown output(s) {', '.join(bad)}; outputs: {', '.join(EMITTERS)}")
+        names = [n for n in names if n in wanted]
+    artifacts = []
+    for n in names:
+        try:
+            artifacts += EMITTERS[n](res.design)
+        except Exception as e:  # noqa: BLE001 - a bug in an emitter is an internal error, not a traceback
+            from .driver import internal_error
+            d = internal_error(e, args.file)
+            _print_diags(args, [d], res.sources)
+            return EXIT_SPEC
+    write_atomic(Path(args.out), [(a.path, a.data) for a in artifacts])
+    if not args.quiet and args.format != "json":
+        print(f"wrote {len(artifacts)} files to {args.out}/", file=sys.stderr)
+    return EXIT_OK
+
+
+def write_atomic(out: Path, files: list[tuple[str, bytes]]) -> None:
+    """Write into a temp dir beside `out`, then swap it in; the old output survives any failure."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)
+    try:
+        for rel, data in files:
+            p = tmp / rel
+            if ".." in Path(rel).parts or Path(rel).is_absolute():
+                raise ValueError(f"unsafe output path {rel}")
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(data)
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.rename(out, old)
+        os.rename(tmp, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The compiler driver (layer 7): `compile_spec(path, options, loader) -> CompileResult`.
+
+No I/O but through the injected loader. Any exception that escapes a stage is
+a bug: it becomes an SN0901 diagnostic with the spec's location, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .diagnostics import Diagnostic, error, sort_key
+from .elaborate import Limits, elaborate_program
+from .ir.model import Design
+from .resolve import Loader, Program, resolve_program
+from .source import SourceFile
+
+
+@dataclass(frozen=True)
+class Options:
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    run_checks: bool = True
+
+
+@dataclass
+class CompileResult:
+    design: Design | None
+    diagnostics: list[Diagnostic]
+    sources: dict[str, SourceFile]
+    program: Program | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.design is not None and not any(d.is_error for d in self.diagnostics)
+
+
+def compile_spec(path: str, loader: Loader, options: Options | None = None) -> CompileResult:
+    opts = options or Options()
+    sources: dict[str, SourceFile] = {}
+    prog: Program | None = None
+    try:
+        prog, diags = resolve_program(path, loader)
+        if prog is not None:
+            sources = prog.sources
+        if prog is None or any(d.is_error for d in diags):
+            return CompileResult(None, _sorted(diags), sources, prog)
+        design, ediags = elaborate_program(prog, opts.overrides, opts.limits)
+        diags += ediags
+        if design is not None and opts.run_checks:
+            diags += run_checks(design)
+        if any(d.is_error for d in diags):
+            design_out = design
+        else:
+            design_out = design
+        return CompileResult(design_out, _sorted(diags), sources, prog)
+    except RecursionError:
+        return CompileResult(None, [error("SN0208", "the spec nests too deeply to compile", None, path=path,
+                                          hint="flatten nested templates or expressions")], sources, prog)
+    except MemoryError:
+        return CompileResult(None, [error("SN0207", "the spec needs more memory than this machine has", None, path=path,
+                                          hint="lower the sizes or the limits (--max-devices, --max-links)")], sources, prog)
+    except Exception as e:  # noqa: BLE001 - the one place where bugs become diagnostics
+        return CompileResult(None, [internal_error(e, path)], sources, prog)
+
+
+def run_checks(design: Design) -> list[Diagnostic]:
+    try:
+        from .checks import run_all
+    except ImportError:
+        return []
+    return run_all(design)
+
+
+def internal_error(e: BaseException, path: str) -> Diagnostic:
+    tb = traceback.extract_tb(e.__traceback__)
+    where = f"{tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else "?"
+    return error("SN0901", f"internal compiler error: {type(e).__name__}: {e}", None, path=path,
+                 notes=(f"raised in {where}",),
+                 hint="this is a bug in supernodec; please report it with the spec")
+
+
+def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen = set()
+    out = []
+    for d in diags:
+        key = (d.code, d.message, d.span)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
