@@ -90,8 +90,10 @@ def build_part(src: PartSource, base: Part | None) -> tuple[Part | None, list[Di
     missing = [f for f in REQUIRED.get(decl.kind, ()) if getattr(part, FIELDS[f][1]) is None]
     if decl.kind == "switch" and not part.ports:
         missing.append("port")
+    if any(d.is_error for d in diags):
+        missing = []   # one diagnostic per root cause: a field that failed is not also "missing"
     for f in missing:
-        what = "a port group (`port p[64]: Ethernet @ 400 Gb/s`)" if f == "port" else f"`{f}`"
+        what = "port group (`port p[64]: Ethernet @ 400 Gb/s`)" if f == "port" else f"`{f}`"
         diags.append(error("SN0303", f"{decl.kind} `{decl.name}` has no {what}", decl.name_span,
                            label="required field missing", hint=f"a {decl.kind} needs " + what))
     return (None if any(d.is_error for d in diags) else part), diags

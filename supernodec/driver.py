@@ -46,7 +46,7 @@ def compile_spec(path: str, loader: Loader, options: Options | None = None) -> C
         prog, diags = resolve_program(path, loader)
         if prog is not None:
             sources = prog.sources
-        if prog is None or any(d.is_error for d in diags):
+        if prog is None or prog.root not in prog.modules or any(d.is_error for d in diags):
             return CompileResult(None, _sorted(diags), sources, prog)
         design, ediags = elaborate_program(prog, opts.overrides, opts.limits)
         diags += ediags

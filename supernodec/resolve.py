@@ -65,6 +65,8 @@ def module_name(path: str) -> str:
 
 
 def resolve_program(root: str, loader: Loader) -> tuple[Program | None, list[Diagnostic]]:
+    """Load the root module and its imports. The program (with the sources read so
+    far) is returned even when there are errors, so diagnostics can show source."""
     diags: list[Diagnostic] = []
     prog = Program(root, {}, {})
     located = loader.locate(root, None)
@@ -73,8 +75,6 @@ def resolve_program(root: str, loader: Loader) -> tuple[Program | None, list[Dia
                             hint="check the file name")]
     prog.root = located.path
     _load(prog, located.path, loader, [], diags, None)
-    if prog.root not in prog.modules:
-        return None, diags
     return prog, diags
 
 

@@ -4,7 +4,8 @@ Each expected diagnostic is a comment on the line it must point at:
 
     connect a.p -> b.q   // error: SN0602 "needs 9 `p` ports"
 
-`// warning: CODE "text"` for warnings. A diagnostic without a source location
+`// warning: CODE "text"` for warnings; `// error@7: ...` expects it on line 7
+(for lines that cannot hold a comment, like an unterminated string). A diagnostic without a source location
 is expected with `// expect-design: error: CODE "text"` anywhere in the file.
 `// args: -D nodes=24` on the first line passes parameter overrides. A case
 with no expectations must compile with no diagnostics at all. Every case must
@@ -20,7 +21,7 @@ import pytest
 
 from conftest import CASES, ROOT, compile_file
 
-EXPECT = re.compile(r"//\s*(error|warning):\s*(SN\d{4})\s*(?:\"([^\"]*)\")?")
+EXPECT = re.compile(r"//\s*(error|warning)(?:@(\d+))?:\s*(SN\d{4})\s*(?:\"([^\"]*)\")?")
 DESIGN = re.compile(r"//\s*expect-design:\s*(error|warning):\s*(SN\d{4})\s*(?:\"([^\"]*)\")?")
 ARGS = re.compile(r"^//\s*args:\s*(.*)$", re.M)
 
@@ -42,7 +43,8 @@ def _expectations(main: Path) -> tuple[set, list]:
                 design.append((m.group(1), m.group(2), m.group(3) or ""))
                 continue
             for m in EXPECT.finditer(line):
-                spans.add((f.resolve(), no, m.group(1), m.group(2), m.group(3) or ""))
+                at = int(m.group(2)) if m.group(2) else no
+                spans.add((f.resolve(), at, m.group(1), m.group(3), m.group(4) or ""))
     return spans, design
 
 

@@ -115,8 +115,7 @@ def _member(el: Elaborator, ctx: Ctx, m: A.Member) -> None:
     dims = dims_of(el, ctx, m.dims)
     pmod, decl, hint = lookup_decl(el.prog, ctx.module, m.type)
     if decl is None or pmod is None:
-        raise DiagnosticError(error("SN0101", f"unknown part or template `{m.type.dotted}`", m.type.span,
-                                    label="not found", hint=hint or "import the catalog that declares it"))
+        raise DiagnosticError(unknown_type(ctx.module, m.type, hint))
     count = int(np.prod(dims)) if dims else 1
     if decl.kind in A.PART_KINDS:
         if m.args:
@@ -141,6 +140,14 @@ def _member(el: Elaborator, ctx: Ctx, m: A.Member) -> None:
     offs = ctx.builder.add_block(block, prefixes, sn)
     elems = [(block.scope, d, r, prefixes[k].rstrip(".")) for k, (d, r) in enumerate(offs)]
     _declare(ctx, m.name, Instances(dims, elems, decl.name, m.span), m.span)
+
+
+def unknown_type(mod: ModuleInfo, name: A.Name, hint: str) -> Any:
+    if len(name.parts) > 1 and name.parts[0] in mod.imports:
+        return error("SN0106", f"module `{name.parts[0]}` has no part or template `{'.'.join(name.parts[1:])}`",
+                     name.span, label="not in that module", hint=hint or "see `supernodec catalog list`")
+    return error("SN0107", f"unknown part or template `{name.dotted}`", name.span, label="not found",
+                 hint=hint or "declare it, or import the catalog that declares it")
 
 
 def _check_limit(el: Elaborator, ctx: Ctx, devices: int, links: int, span: Any) -> None:

@@ -106,8 +106,8 @@ class Elaborator:
     def part_id(self, mod: ModuleInfo, name: A.Name) -> int:
         pmod, decl, hint = lookup_decl(self.prog, mod, name)
         if decl is None or pmod is None:
-            raise DiagnosticError(error("SN0101", f"unknown part or template `{name.dotted}`", name.span,
-                                        label="not found", hint=hint or "import the catalog that declares it"))
+            from .body import unknown_type
+            raise DiagnosticError(unknown_type(mod, name, hint))
         return self._part_of(pmod, decl, name)
 
     def _part_of(self, pmod: ModuleInfo, decl: A.Decl, ref: Any) -> int:
@@ -130,7 +130,7 @@ class Elaborator:
             if decl.base is not None:
                 bmod, bdecl, hint = lookup_decl(self.prog, pmod, decl.base)
                 if bdecl is None or bmod is None:
-                    raise DiagnosticError(error("SN0304" if False else "SN0309", f"unknown base part `{decl.base.dotted}`",
+                    raise DiagnosticError(error("SN0309", f"unknown base part `{decl.base.dotted}`",
                                                 decl.base.span, hint=hint or "check the catalog import"))
                 base = self.parts[self._part_of(bmod, bdecl, decl.base)]
             part, diags = build_part(PartSource(qname, decl, self.module_constants(pmod)), base)

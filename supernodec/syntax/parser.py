@@ -133,14 +133,19 @@ def _syntax_diagnostic(path: str, text: str, e: UnexpectedInput) -> Diagnostic:
                      _span_at(path, text, len(text), 0), hint="close the open `{` or finish the statement")
     assert isinstance(e, UnexpectedToken)
     tok = e.token
+    if tok is None:
+        return error("SN0002", "unexpected input", _span_at(path, text, 0, 1))
     prev = _previous(e)
+    if tok.type in ("MULOP", "SLASH") and text.startswith("/*", tok.start_pos or 0):
+        return error("SN0001", "block comments are not supported", _span_at(path, text, tok.start_pos or 0, 2),
+                     hint="use `//` line comments")
     if tok.type == "$END":
         return error("SN0003", "the file ends in the middle of a statement" +
                      (f": expected {_AFTER[prev]}" if prev in _AFTER else ""),
                      _span_at(path, text, len(text), 0), label=f"expected {_describe(e.expected)}",
                      hint="close the open `{` or finish the statement")
-    span = _span_at(path, text, tok.start_pos or 0, len(str(tok)))
-    shown = "a new line" if tok.type == "_NL" else f"`{str(tok)}`"
+    span = _span_at(path, text, tok.start_pos or 0, 1 if tok.type == "_NL" else len(str(tok)))
+    shown = "end of line" if tok.type == "_NL" else f"`{str(tok)}`"
     if prev == "NUMBER" and tok.type == "NAME":
         hint = did_you_mean(str(tok), _UNITS)
         return error("SN0202", f"unknown unit `{tok}`", span, label="not a unit",
@@ -159,9 +164,8 @@ _UNITS = ("b/s", "kb/s", "Mb/s", "Gb/s", "Tb/s", "B/s", "MB/s", "GB/s", "TB/s", 
 
 def _previous(e: UnexpectedToken) -> str | None:
     hist = getattr(e, "token_history", None)
-    if hist:
-        last = hist[-1]
-        return last.type
+    if hist and hist[-1] is not None:
+        return str(hist[-1].type)
     ip = getattr(e, "interactive_parser", None)
     return None if ip is None else None
 
