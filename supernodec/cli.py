@@ -17,6 +17,7 @@ from typing import Any, Sequence
 
 from . import __version__
 from .diagnostics import Diagnostic, error
+from .progress import PhaseClock, TerminalBar, format_timings
 
 EXIT_OK, EXIT_SPEC, EXIT_USAGE = 0, 1, 2
 
@@ -176,30 +177,29 @@ def _compile_cmd(args: argparse.Namespace) -> int:
     loader = FileLoader(default_search_path(args.include), allow_outside=args.allow_outside_imports)
     if not Path(args.file).is_file():
         raise UsageError(f"no such file: {args.file}")
-    res = compile_spec(args.file, loader, Options(overrides, limits))
-    t1 = time.perf_counter()
+    clock = PhaseClock(_progress_display(args, t0))
+    res = compile_spec(args.file, loader, Options(overrides, limits, progress=clock))
+    clock.close()
     failed = _print_diags(args, res.diagnostics, res.sources)
-    if res.design is None or failed:
-        return EXIT_SPEC
-    if args.cmd == "stats":
+    code = EXIT_SPEC if res.design is None or failed else EXIT_OK
+    if code == EXIT_OK and args.cmd == "stats":
         from .stats import design_stats, render_stats
         s = design_stats(res.design)
         sys.stdout.write(json.dumps(s, indent=2, sort_keys=True) + "\n" if args.json else render_stats(s))
-        return EXIT_OK
-    if args.cmd == "build":
-        code = _build(args, res)
-        if args.timings:
-            print(f"timings: compile {t1 - t0:.2f} s, emit {time.perf_counter() - t1:.2f} s, peak RSS {_peak_mb():.0f} MB",
-                  file=sys.stderr)
-        return code
+    elif code == EXIT_OK and args.cmd == "build":
+        clock.display = _progress_display(args, t0)
+        code = _build(args, res, clock)
+        clock.close()
     if args.timings:
-        print(f"timings: compile {t1 - t0:.2f} s, peak RSS {_peak_mb():.0f} MB", file=sys.stderr)
-    return EXIT_OK
+        sys.stderr.write(format_timings(clock.timings, clock.peaks, time.perf_counter() - t0))
+    return code
 
 
-def _peak_mb() -> float:
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _progress_display(args: argparse.Namespace, start: float) -> TerminalBar | None:
+    """Bars on stderr only for a terminal, without -q, and not in JSON mode."""
+    if args.quiet or args.format == "json" or not sys.stderr.isatty():
+        return None
+    return TerminalBar(sys.stderr, start=start)
 
 
 def _print_diags(args: argparse.Namespace, diags: list[Diagnostic], sources: dict) -> bool:
@@ -215,9 +215,8 @@ def _print_diags(args: argparse.Namespace, diags: list[Diagnostic], sources: dic
     return errors or (args.strict and warnings)
 
 
-def _build(args: argparse.Namespace, res: Any) -> int:
-    from .emit import EMITTERS, load_all
-    from .render import render_short
+def _build(args: argparse.Namespace, res: Any, clock: PhaseClock) -> int:
+    from .emit import COST, EMITTERS, load_all
     load_all()
     names = list(EMITTERS)
     if args.emit:
@@ -227,15 +226,23 @@ def _build(args: argparse.Namespace, res: Any) -> int:
             raise UsageError(f"unknown output(s) {', '.join(bad)}; outputs: {', '.join(EMITTERS)}")
         names = [n for n in names if n in wanted]
     artifacts = []
+    clock.begin("emit", sum(COST.get(n, 1) for n in names))
     for n in names:
+        t = time.perf_counter()
+        clock.note(n)
         try:
             artifacts += EMITTERS[n](res.design)
         except Exception as e:  # noqa: BLE001 - a bug in an emitter is an internal error, not a traceback
             from .driver import internal_error
             d = internal_error(e, args.file)
+            clock.close()
             _print_diags(args, [d], res.sources)
             return EXIT_SPEC
+        clock.record(f"emit/{n}", time.perf_counter() - t)
+        clock.advance(COST.get(n, 1))
+    clock.begin("write")
     write_atomic(Path(args.out), [(a.path, a.data) for a in artifacts])
+    clock.end()
     if not args.quiet and args.format != "json":
         print(f"wrote {len(artifacts)} files to {args.out}/", file=sys.stderr)
     return EXIT_OK

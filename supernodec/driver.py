@@ -7,6 +7,7 @@ traceback.
 
 from __future__ import annotations
 
+import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -14,6 +15,7 @@ from typing import Any, Mapping
 from .diagnostics import Diagnostic, error, sort_key
 from .elaborate import Limits, elaborate_program
 from .ir.model import Design
+from .progress import PhaseClock
 from .resolve import Loader, Program, resolve_program
 from .source import SourceFile
 
@@ -23,6 +25,7 @@ class Options:
     overrides: Mapping[str, Any] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
     run_checks: bool = True
+    progress: PhaseClock | None = None   # phase timings and the progress display (CLI)
 
 
 @dataclass
@@ -31,7 +34,8 @@ class CompileResult:
     diagnostics: list[Diagnostic]
     sources: dict[str, SourceFile]
     program: Program | None = None
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)   # seconds per phase ("checks/<name>" per check)
+    peaks: dict[str, int] = field(default_factory=dict)       # peak RSS in bytes at the end of each phase
 
     @property
     def ok(self) -> bool:
@@ -40,18 +44,29 @@ class CompileResult:
 
 def compile_spec(path: str, loader: Loader, options: Options | None = None) -> CompileResult:
     opts = options or Options()
+    clock = opts.progress if opts.progress is not None else PhaseClock()
+    res = _compile(path, loader, opts, clock)
+    clock.end()
+    res.timings.update(clock.timings)
+    res.peaks.update(clock.peaks)
+    return res
+
+
+def _compile(path: str, loader: Loader, opts: Options, clock: PhaseClock) -> CompileResult:
     sources: dict[str, SourceFile] = {}
     prog: Program | None = None
     try:
+        clock.begin("parse+resolve")
         prog, diags = resolve_program(path, loader)
         if prog is not None:
             sources = prog.sources
         if prog is None or prog.root not in prog.modules or any(d.is_error for d in diags):
             return CompileResult(None, _sorted(diags), sources, prog)
-        design, ediags = elaborate_program(prog, opts.overrides, opts.limits)
+        clock.begin("elaborate")
+        design, ediags = elaborate_program(prog, opts.overrides, opts.limits, progress=clock)
         diags += ediags
         if design is not None and opts.run_checks:
-            diags += run_checks(design)
+            diags += run_checks(design, clock)
         if any(d.is_error for d in diags):
             design_out = design
         else:
@@ -67,12 +82,24 @@ def compile_spec(path: str, loader: Loader, options: Options | None = None) -> C
         return CompileResult(None, [internal_error(e, path)], sources, prog)
 
 
-def run_checks(design: Design) -> list[Diagnostic]:
+def run_checks(design: Design, clock: PhaseClock | None = None) -> list[Diagnostic]:
+    """Every registered check (as `checks.run_all`), each one timed as `checks/<name>`."""
     try:
-        from .checks import run_all
+        from .checks import load_all
     except ImportError:
         return []
-    return run_all(design)
+    checks = load_all()
+    clock = clock if clock is not None else PhaseClock()
+    clock.begin("checks", len(checks))
+    out: list[Diagnostic] = []
+    for name, fn in checks.items():
+        t = time.perf_counter()
+        clock.note(name)
+        out += fn(design)
+        clock.record(f"checks/{name}", time.perf_counter() - t)
+        clock.advance()
+    clock.end()
+    return out
 
 
 def internal_error(e: BaseException, path: str) -> Diagnostic:

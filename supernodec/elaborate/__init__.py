@@ -16,7 +16,8 @@ __all__ = ["elaborate_program", "Limits"]
 
 
 def elaborate_program(prog: Program, overrides: Mapping[str, Any] | None = None,
-                      limits: Limits | None = None) -> tuple[Design | None, list[Diagnostic]]:
+                      limits: Limits | None = None, progress: Any = None) -> tuple[Design | None, list[Diagnostic]]:
+    """`progress` (optional) has `begin(name, total)` and `advance(n)`: one step per center statement."""
     from .body import run_body
     from .finish import build_design
     el = Elaborator(prog, dict(overrides or {}), limits or Limits())
@@ -35,7 +36,13 @@ def elaborate_program(prog: Program, overrides: Mapping[str, Any] | None = None,
     if centers:
         ctx = Ctx(root, ChainMap({}, env), scope, b, "")
         try:
-            run_body(el, ctx, centers[0].body)
+            if progress is None:
+                run_body(el, ctx, centers[0].body)
+            else:
+                progress.begin("elaborate", len(centers[0].body) + 1)
+                for stmt in centers[0].body:
+                    run_body(el, ctx, (stmt,))
+                    progress.advance(1)
         except _Quiet:
             pass
     if any(d.is_error for d in el.diags):
