@@ -205,7 +205,7 @@ class Builder:
                 if col in ("a", "b"):
                     v = v + rep_d
                 elif col == "cable":
-                    v = v + rep_c
+                    v = np.where(v >= 0, v + rep_c, v)   # -1 (no cable: backplane) stays -1
                 self.link_chunks[col].append(v.astype(np.int64))
             self.n_links += nl * n
         for k, pre in enumerate(prefixes):
