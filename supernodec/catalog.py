@@ -2,14 +2,26 @@
 
 A part is declared with its kind word (`switch`, `optic`, ...), optional
 `extends` of another part, fields (`power = 600 W`) and port groups. This
-module applies inheritance, checks the fields (known, right unit, required for
-the kind, sane values) and produces the immutable `ir.model.Part`.
+module applies inheritance, checks the fields (known for the kind, right unit,
+required for the kind, sane values, known names) and produces the immutable
+`ir.model.Part`.
+
+Inheritance rules (`optic FH_DR8 extends optics.OSFP800_DR8 { ... }`):
+
+- the base must be a part of the same kind (SN0305); cycles are SN0308;
+- every field of the base is inherited; a field set on the extending part
+  overrides it, and a field the kind does not have is SN0302;
+- port groups are inherited as a whole: a part that declares any port group
+  declares its complete set (so `QM9700_Leaf extends QM9700` can re-split 64
+  ports into `down[32]` and `up[32]` without ending up with 128);
+- `Part.fields` holds the merged field values plus two reserved keys:
+  ``extends`` (the base's qualified name) and ``declared`` (the field names
+  written on this part), used for part-number conflicts and `catalog show`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from typing import Any, Mapping
 
 from . import units
@@ -28,21 +40,25 @@ FIELDS: dict[str, tuple[Any, str]] = {
     "cooling": (str, "cooling"), "class": (str, "medium_class"), "rate": (_Q.RATE, "rate"),
     "reach": (_Q.LENGTH, "reach"), "delay": (_Q.DELAY_PER_LENGTH, "delay"), "form": (str, "form"),
     "links_per_module": (int, "links_per_module"), "max_racks": (int, "max_racks"),
-    "power_budget": (_Q.POWER, "power_budget"), "lanes": (int, "lanes"),
+    "power_budget": (_Q.POWER, "power_budget"),
 }
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "optic": ("class", "rate", "reach", "delay", "form", "links_per_module", "lanes"),
-    "cable": ("class", "rate", "reach", "delay", "form", "links_per_module", "max_racks", "lanes"),
+    "optic": ("class", "rate", "reach", "delay", "form", "links_per_module"),
+    "cable": ("class", "rate", "reach", "delay", "form", "links_per_module", "max_racks"),
     "rack": ("power_budget",),
-    "switch": ("latency",),
 }
 COMMON = ("vendor", "part_number", "model", "description", "price", "power", "height",
           "memory", "cooling", "latency")
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "optic": ("reach", "rate"), "cable": ("reach", "rate"), "rack": ("height",),
+    "optic": ("class", "rate", "reach"), "cable": ("class", "rate", "reach"), "rack": ("height",),
 }
-FORMS = ("OSFP", "QSFP-DD", "QSFP112", "QSFP56", "QSFP28", "OSFP-XD", "backplane", "RJ45", "SFP28", "SFP56", "CPO", "PCIe")
+NEEDS_PORTS = ("switch", "nic")
+FORMS = ("OSFP", "QSFP-DD", "QSFP112", "QSFP56", "QSFP28", "OSFP-XD", "backplane", "RJ45", "SFP28", "SFP56",
+         "CPO", "PCIe")
+MEDIUM_CLASSES = ("DAC", "ACC", "AEC", "AOC", "SR", "DR", "FR", "LR", "ER", "ZR", "backplane")
 COOLING = ("air", "liquid")
+POSITIVE = ("reach", "height", "rate")
+RESERVED = ("extends", "declared")
 
 
 def allowed_fields(kind: str) -> tuple[str, ...]:
@@ -61,49 +77,78 @@ class PartSource:
 def build_part(src: PartSource, base: Part | None) -> tuple[Part | None, list[Diagnostic]]:
     """Evaluate a part declaration on top of its base part (if it extends one)."""
     decl, diags = src.decl, []
-    part = base if base is not None else Part(qname=src.qname, kind=decl.kind)
     if base is not None and base.kind != decl.kind:
-        diags.append(error("SN0305", f"`{decl.name}` is a {decl.kind} but extends `{base.qname}`, a {base.kind}",
-                           decl.name_span, hint=f"declare it as `{base.kind} {decl.name} extends ...`"))
+        diags.append(error("SN0305", f"`{decl.name}` is declared as a {decl.kind} but extends `{base.qname}`, a {base.kind}",
+                           decl.name_span, label=f"a {decl.kind}",
+                           related=(Related(base.span, f"`{base.qname}` is a {base.kind}"),) if base.span else (),
+                           hint=f"declare it as `{base.kind} {decl.name} extends ...`"))
         return None, diags
     vals: dict[str, Any] = {}
-    ports = list(part.ports) if base is not None else []
+    ports: list[PortGroup] = []
+    failed: set[str] = set()      # fields (and "port") whose statement was reported already
     for s in decl.body:
         try:
-            if isinstance(s, A.Field):
-                _field(decl, s, src.env, vals, base)
-            elif isinstance(s, A.PortDecl):
-                _port(s, src.env, ports, base is not None)
-            else:
-                diags.append(error("SN0301", f"a {decl.kind} part can hold only fields and ports",
-                                   getattr(s, "span", None), hint="move templates, connects and placement out of the part"))
+            _statement(decl, s, src.env, vals, ports, base)
         except DiagnosticError as e:
             diags.append(e.diagnostic)
-    doc = decl.doc or (base.doc if base else "")
-    part = replace(part, qname=src.qname, kind=decl.kind, ports=tuple(ports), doc=doc,
-                   span=decl.name_span, fields={**dict(part.fields), **vals})
-    for k, v in vals.items():
-        part = replace(part, **{FIELDS[k][1]: v}) if k not in ("price",) else part
-    if "price" in vals:
-        amount, cur = vals["price"]
-        part = replace(part, price=amount, currency=cur)
-    missing = [f for f in REQUIRED.get(decl.kind, ()) if getattr(part, FIELDS[f][1]) is None]
-    if decl.kind == "switch" and not part.ports:
-        missing.append("port")
-    if any(d.is_error for d in diags):
-        missing = []   # one diagnostic per root cause: a field that failed is not also "missing"
-    for f in missing:
-        what = "port group (`port p[64]: Ethernet @ 400 Gb/s`)" if f == "port" else f"`{f}`"
-        diags.append(error("SN0303", f"{decl.kind} `{decl.name}` has no {what}", decl.name_span,
-                           label="required field missing", hint=f"a {decl.kind} needs " + what))
+            failed.add("port" if isinstance(s, A.PortDecl) else getattr(s, "name", ""))
+    part = _assemble(src, base, vals, ports)
+    diags += _missing(decl, part, failed)
     return (None if any(d.is_error for d in diags) else part), diags
+
+
+def _statement(decl: A.Decl, s: Any, env: Mapping[str, Any], vals: dict[str, Any], ports: list[PortGroup],
+               base: Part | None) -> None:
+    if isinstance(s, A.Field):
+        _field(decl, s, env, vals, base)
+    elif isinstance(s, A.PortDecl):
+        _port(s, env, ports)
+    else:
+        raise DiagnosticError(error("SN0301", f"a {decl.kind} part can hold only fields and port groups",
+                                    getattr(s, "span", None), label="not a field or port group",
+                                    hint="move members, connects and placement into a template (`node`, `fabric`, ...)"))
+
+
+def _assemble(src: PartSource, base: Part | None, vals: dict[str, Any], ports: list[PortGroup]) -> Part:
+    decl = src.decl
+    part = base if base is not None else Part(qname=src.qname, kind=decl.kind)
+    fields: dict[str, Any] = {k: v for k, v in part.fields.items() if k not in RESERVED}
+    fields.update(vals)
+    fields["declared"] = tuple(vals)
+    if base is not None:
+        fields["extends"] = base.qname
+    part = replace(part, qname=src.qname, kind=decl.kind, ports=tuple(ports) if ports else part.ports,
+                   doc=decl.doc or (base.doc if base else ""), span=decl.name_span, fields=fields)
+    for k, v in vals.items():
+        if k == "price":
+            part = replace(part, price=v[0], currency=v[1])
+        else:
+            part = replace(part, **{FIELDS[k][1]: v})
+    return part
+
+
+def _missing(decl: A.Decl, part: Part, failed: set[str]) -> list[Diagnostic]:
+    """SN0303 for required fields that are neither set nor inherited (nor already reported)."""
+    missing = [f"`{f}`" for f in REQUIRED.get(decl.kind, ())
+               if getattr(part, FIELDS[f][1]) is None and f not in failed]
+    if decl.kind in NEEDS_PORTS and not part.ports and "port" not in failed:
+        missing.append("port group (like `port p[64]: Ethernet @ 400 Gb/s`)")
+    if not missing:
+        return []
+    what = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+    example = {"`reach`": "reach = 500 m", "`rate`": "rate = 800 Gb/s", "`class`": 'class = "DR"',
+               "`height`": "height = 42 U"}
+    hint = f"add `{example[missing[0]]}`" if missing[0] in example else f"a {decl.kind} needs {what}"
+    return [error("SN0303", f"{decl.kind} `{decl.name}` has no {what}", decl.name_span,
+                  label="required field missing", hint=hint)]
 
 
 def _field(decl: A.Decl, f: A.Field, env: Mapping[str, Any], vals: dict[str, Any], base: Part | None) -> None:
     ok = allowed_fields(decl.kind)
     if f.name not in ok:
         code = "SN0302" if base is not None else "SN0110"
-        raise DiagnosticError(error(code, f"`{f.name}` is not a field of a {decl.kind}", f.span,
+        what = f"`{decl.name}` overrides `{f.name}`, which" if base is not None else f"`{f.name}`"
+        raise DiagnosticError(error(code, f"{what} is not a field of a {decl.kind}", f.span,
                                     label="unknown field", hint=did_you_mean(f.name, ok) or "fields: " + ", ".join(ok)))
     if f.name in vals:
         raise DiagnosticError(error("SN0102", f"field `{f.name}` is set twice", f.span, hint="keep one"))
@@ -114,34 +159,48 @@ def _field(decl: A.Decl, f: A.Field, env: Mapping[str, Any], vals: dict[str, Any
 
 def _convert(f: A.Field, kind: Any, v: Any) -> Any:
     if kind is str:
-        if not isinstance(v, str):
-            raise DiagnosticError(error("SN0203", f"`{f.name}` must be a string, got {describe(v)}", f.value.span))
-        if f.name == "cooling" and v not in COOLING:
-            raise DiagnosticError(error("SN0304", f"cooling `{v}` is not one of {', '.join(COOLING)}", f.value.span))
-        return v
+        return _string(f, v)
     if kind is int:
         n = to_int(v, f.value)
         if n < 1:
             raise DiagnosticError(error("SN0304", f"`{f.name}` must be at least 1, got {n}", f.value.span))
         return n
     if kind == "money":
-        if not isinstance(v, units.Quantity) or v.dim not in (units.USD, units.CNY):
-            raise DiagnosticError(error("SN0201", f"price must be money (USD or CNY), got {show(v)}", f.value.span,
-                                        hint="write `price = 1200 USD`"))
-        if v.value < 0:
-            raise DiagnosticError(error("SN0304", f"price is negative ({v.format()})", f.value.span,
-                                        hint="prices are zero or more; use 0 USD for a placeholder"))
-        return (v.value, "USD" if v.dim == units.USD else "CNY")
+        return _money(f, v)
     if not isinstance(v, units.Quantity) or v.dim != kind:
         raise DiagnosticError(error("SN0201", f"`{f.name}` must be a {units.describe(kind)}, got {show(v)} ({describe(v)})",
                                     f.value.span, label="wrong unit", hint=_unit_hint(f.name)))
-    if v.value < 0 or (v.value == 0 and f.name in ("reach", "height", "rate")):
-        raise DiagnosticError(error("SN0304", f"`{f.name}` must be positive, got {v.format()}", f.value.span))
+    if v.value < 0 or (v.value == 0 and f.name in POSITIVE):
+        word = "positive" if f.name in POSITIVE else "zero or more"
+        raise DiagnosticError(error("SN0304", f"`{f.name}` must be {word}, got {v.format()}", f.value.span,
+                                    label="out of range"))
     if f.name == "height":
         return to_int(v.value, f.value, "a whole number of U")
     if f.name == "memory":
         return int(v.value / 8)
     return v.value
+
+
+def _string(f: A.Field, v: Any) -> str:
+    if not isinstance(v, str):
+        raise DiagnosticError(error("SN0203", f"`{f.name}` must be a string, got {describe(v)}", f.value.span,
+                                    hint=f'write it in quotes, like `{f.name} = "..."`'))
+    allowed = {"cooling": (COOLING, "SN0304"), "form": (FORMS, "SN0307"), "class": (MEDIUM_CLASSES, "SN0307")}
+    if f.name in allowed and v not in allowed[f.name][0]:
+        names, code = allowed[f.name]
+        raise DiagnosticError(error(code, f"{f.name} `{v}` is not one of {', '.join(names)}", f.value.span,
+                                    label=f"unknown {f.name}", hint=did_you_mean(v, names) or ""))
+    return v
+
+
+def _money(f: A.Field, v: Any) -> tuple[Any, str]:
+    if not isinstance(v, units.Quantity) or v.dim not in (units.USD, units.CNY):
+        raise DiagnosticError(error("SN0201", f"price must be money (USD or CNY), got {show(v)}", f.value.span,
+                                    label="not money", hint="write `price = 1200 USD`"))
+    if v.value < 0:
+        raise DiagnosticError(error("SN0304", f"price is negative ({v.format()})", f.value.span, label="negative price",
+                                    hint="prices are zero or more; use 0 USD for a placeholder"))
+    return (v.value, "USD" if v.dim == units.USD else "CNY")
 
 
 def _unit_hint(name: str) -> str:
@@ -150,13 +209,13 @@ def _unit_hint(name: str) -> str:
     return f"for example `{name} = {ex[name]}`" if name in ex else ""
 
 
-def _port(p: A.PortDecl, env: Mapping[str, Any], ports: list[PortGroup], inherited: bool) -> None:
+def _port(p: A.PortDecl, env: Mapping[str, Any], ports: list[PortGroup]) -> None:
     count = 1 if p.count is None else to_int(evaluate(p.count, env), p.count, "a port count")
     if count < 1:
         raise DiagnosticError(error("SN0306", f"port group `{p.name}` has {count} ports", p.span,
-                                    hint="a port group has at least one port"))
+                                    label="no ports", hint="a port group has at least one port; remove the group otherwise"))
     if p.protocol not in PROTOCOLS:
-        raise DiagnosticError(error("SN0307", f"unknown protocol `{p.protocol}`", p.span,
+        raise DiagnosticError(error("SN0307", f"unknown protocol `{p.protocol}`", p.span, label="not a protocol",
                                     hint=did_you_mean(p.protocol, PROTOCOLS) or "protocols: " + ", ".join(PROTOCOLS)))
     rate = evaluate(p.rate, env)
     if not isinstance(rate, units.Quantity) or rate.dim != units.RATE:
@@ -165,15 +224,59 @@ def _port(p: A.PortDecl, env: Mapping[str, Any], ports: list[PortGroup], inherit
     if rate.value <= 0:
         raise DiagnosticError(error("SN0304", f"port rate must be positive, got {rate.format()}", p.rate.span))
     lanes = 1 if p.lanes is None else to_int(evaluate(p.lanes, env), p.lanes, "a lane count")
+    if lanes < 1:
+        raise DiagnosticError(error("SN0304", f"a port has at least one lane, got {lanes}", p.lanes.span))
     if p.form is not None and p.form not in FORMS:
-        raise DiagnosticError(error("SN0307", f"unknown form factor `{p.form}`", p.span,
+        raise DiagnosticError(error("SN0307", f"unknown form factor `{p.form}`", p.span, label="not a form factor",
                                     hint=did_you_mean(p.form, FORMS) or "forms: " + ", ".join(FORMS)))
-    g = PortGroup(p.name, count, rate.value, p.protocol, lanes, p.form, p.required, span=p.span)
-    for i, old in enumerate(ports):
+    for old in ports:
         if old.name == p.name:
-            if not inherited:
-                raise DiagnosticError(error("SN0102", f"port group `{p.name}` is declared twice", p.span,
-                                            related=(Related(old.span, "first declared here"),) if old.span else ()))
-            ports[i] = g
-            return
-    ports.append(g)
+            raise DiagnosticError(error("SN0102", f"port group `{p.name}` is declared twice", p.span,
+                                        related=(Related(old.span, "first declared here"),) if old.span else ()))
+    ports.append(PortGroup(p.name, count, rate.value, p.protocol, lanes, p.form, p.required, span=p.span))
+
+
+# ---------------------------------------------------------------------------- part numbers
+def number_origin(part: Part, by_name: Mapping[str, Part]) -> str:
+    """The part whose declaration wrote `part`'s part number (itself, or an ancestor it inherits it from)."""
+    seen = set()
+    p = part
+    while "part_number" not in p.fields.get("declared", ("part_number",)) and p.qname not in seen:
+        seen.add(p.qname)
+        base = by_name.get(str(p.fields.get("extends", "")))
+        if base is None or base.part_number != p.part_number:
+            break
+        p = base
+    return p.qname
+
+
+def duplicate_part_numbers(parts: tuple[Part, ...] | list[Part]) -> list[Diagnostic]:
+    """SN0310 for two parts that write the same (vendor, part number) independently.
+
+    A part that extends another and keeps its number is the same orderable item
+    (an override for one design), not a conflict.
+    """
+    by_name = {p.qname: p for p in parts}
+    seen: dict[tuple[str, str], Part] = {}
+    out = []
+    for p in parts:
+        if not p.part_number:
+            continue
+        key = (p.vendor, p.part_number)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = p
+        elif number_origin(first, by_name) != number_origin(p, by_name):
+            out.append(error(
+                "SN0310", f"part number `{p.part_number}` of {p.vendor or 'an unnamed vendor'} is declared by both "
+                f"`{first.qname}` and `{p.qname}`", p.span, label="second part with this number",
+                related=(Related(first.span, f"`{first.qname}` has it"),) if first.span else (),
+                hint="give the variant its own part number, or extend the first part to override its fields"))
+    return out
+
+
+def extends_cycle(chain: list[str], ref: Any) -> Diagnostic:
+    """SN0308 at the `extends` clause that closes the cycle `chain` (first == last)."""
+    return error("SN0308", "parts extend each other in a cycle: " + " -> ".join(chain), getattr(ref, "span", None),
+                 label="this `extends` closes the cycle",
+                 hint=f"let `{chain[0]}` stand alone (declare its fields instead of extending)")

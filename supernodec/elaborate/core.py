@@ -13,8 +13,8 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from .. import units
-from ..catalog import PartSource, build_part
-from ..diagnostics import Diagnostic, DiagnosticError, Related, error
+from ..catalog import PartSource, build_part, duplicate_part_numbers, extends_cycle
+from ..diagnostics import Diagnostic, DiagnosticError, error
 from ..ir.model import Design, Part
 from ..resolve import ModuleInfo, Program, lookup_decl
 from ..suggest import did_you_mean
@@ -114,15 +114,14 @@ class Elaborator:
         qname = f"{pmod.name}.{decl.name}"
         if qname in self.part_ids:
             pid = self.part_ids[qname]
+            if pid < 0 and qname in self.active:
+                raise DiagnosticError(extends_cycle(self.active[self.active.index(qname):] + [qname], ref))
             if pid < 0:
-                raise DiagnosticError(error("SN0301", f"part `{qname}` has errors", getattr(ref, "span", None),
-                                            hint="fix the part's declaration first"))
+                raise _Quiet()   # the part's own errors are already reported
             return pid
         if decl.kind not in A.PART_KINDS:
             raise DiagnosticError(error("SN0203", f"`{qname}` is a {decl.kind} template, not a part",
                                         getattr(ref, "span", None)))
-        if qname in self.active:
-            raise DiagnosticError(error("SN0308", f"part `{qname}` extends itself", decl.name_span))
         self.active.append(qname)
         self.part_ids[qname] = -1
         try:
@@ -158,19 +157,7 @@ class Elaborator:
         self._duplicate_part_numbers()
 
     def _duplicate_part_numbers(self) -> None:
-        seen: dict[tuple[str, str], Part] = {}
-        for p in self.parts:
-            if not p.part_number:
-                continue
-            key = (p.vendor, p.part_number)
-            if key in seen and seen[key].qname != p.qname:
-                first = seen[key]
-                self.diags.append(error(
-                    "SN0310", f"part number `{p.part_number}` of {p.vendor or 'an unnamed vendor'} is used by `{first.qname}` and `{p.qname}`",
-                    p.span, related=(Related(first.span, "first used here"),) if first.span else (),
-                    hint="give the variant its own part number"))
-            else:
-                seen[key] = p
+        self.diags.extend(duplicate_part_numbers(self.parts))
 
 
 class _Quiet(DiagnosticError):

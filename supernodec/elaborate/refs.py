@@ -263,7 +263,7 @@ def _by_role(scope: Scope, role: str, off: int = 0) -> tuple[list[int], int | No
 
 def _by_role_elems(m: Instances, role: str) -> tuple[list[int], int | None]:
     if m.template:
-        return _by_role(m.elems[0][0], role, 0)
+        return _by_role(m.elems[0][0], role, 0) if m.elems else ([], None)   # `x: T[0]` has no elements
     for (sc, _d, _r, _n) in m.elems:
         ids, p = _by_role(sc, role, 0)
         if p is not None:
