@@ -21,6 +21,7 @@ demo: $(VENV)/.installed
 	@echo "outputs are in out/$(basename $(notdir $(EXAMPLE)))/"
 
 test: $(VENV)/.installed
+	sh tests/tools/install-slurm.sh  # Debian slurmctld for the Slurm topology test; only as root with apt
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 fuzz: $(VENV)/.installed

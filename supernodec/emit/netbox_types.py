@@ -64,7 +64,8 @@ def interfaces(p: Part) -> list[dict[str, Any]]:
 
 
 def manufacturer(p: Part) -> str:
-    return p.vendor.strip() or GENERIC
+    """The vendor, without leading formula characters (so CSV and YAML spell it the same)."""
+    return p.vendor.lstrip("=+-@\t\r ").strip() or GENERIC
 
 
 @dataclass(frozen=True)
