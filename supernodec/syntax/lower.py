@@ -65,7 +65,7 @@ class Lower(Transformer):
         return c[0]
 
     def doc(self, meta: Any, c: list) -> str:
-        lines = [str(t)[3:] for t in c if isinstance(t, Token) and t.type == "DOC"]
+        lines = [str(t)[3:].rstrip() for t in c if isinstance(t, Token) and t.type == "DOC"]
         strip = [ln[1:] if ln.startswith(" ") else ln for ln in lines]
         return "\n".join(strip)
 
