@@ -73,3 +73,23 @@ def test_ansible_rejects_a_broken_inventory(tmp_path):
     r = subprocess.run([str(exe), "-i", str(path), "--list"], capture_output=True, text=True, env=env,
                        timeout=300, start_new_session=True)
     assert r.returncode != 0
+
+
+ALL_SPECS = sorted(EXAMPLES.glob("*.sn")) + [DUAL]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("spec", ALL_SPECS, ids=[p.stem for p in ALL_SPECS])
+def test_every_inventory_parses_and_outputs_name_the_same_nodes(spec, tmp_path):
+    """Ansible's `compute` group, Slurm's NodeName lines and the Kubernetes Nodes name one set."""
+    import yaml
+    from test_emit_slurm import expand, kv_lines
+    design = compile_design(spec)
+    inv_yaml = emit_files(design, "ansible")["ansible/inventory.yaml"]
+    got = ansible_list(inv_yaml, tmp_path)
+    assert len(got["_meta"]["hostvars"]) == len(yaml.safe_load(inv_yaml)["all"]["hosts"])
+    slurm = emit_files(design, "slurm")["slurm/nodes.conf"].decode()
+    slurm_nodes = sorted(n for r in kv_lines(slurm, "NodeName") for n in expand(r["NodeName"]))
+    k8s = yaml.safe_load_all(emit_files(design, "kubernetes")["kubernetes/nodes.yaml"])
+    k8s_nodes = sorted(d["metadata"]["name"] for d in k8s if d)
+    assert sorted(got["compute"]["hosts"]) == slurm_nodes == k8s_nodes

@@ -14,8 +14,10 @@ import yaml
 from conftest import EXAMPLES
 from deploy_checks import DEPLOY_CASES, compile_design, crd_errors, emit_files, label_errors
 
-SPECS = [EXAMPLES / "cloudmatrix384.sn", DEPLOY_CASES / "dual_pod_roce.sn"]
-IDS = ["cloudmatrix384", "dual_pod_roce"]
+CM384 = EXAMPLES / "cloudmatrix384.sn"
+DUAL = DEPLOY_CASES / "dual_pod_roce.sn"
+SPECS = sorted(EXAMPLES.glob("*.sn")) + [DUAL]   # every example and the deployment test design
+IDS = [p.stem for p in SPECS]
 VOLCANO = "volcano/topology.volcano.sh_hypernodes.yaml"
 KUEUE = {"Topology": "kueue/kueue.x-k8s.io_topologies.yaml",
          "ResourceFlavor": "kueue/kueue.x-k8s.io_resourceflavors.yaml"}
@@ -93,7 +95,7 @@ def test_counts_and_hierarchy_agree_with_the_design(k8s):
 
 def test_cloudmatrix384_numbers():
     """48 Nodes of 8 NPUs (384 / 8, arXiv 2506.12708), one tier-1 HyperNode, no scale-out tier."""
-    files = emit_files(compile_design(SPECS[0]), "kubernetes")
+    files = emit_files(compile_design(CM384), "kubernetes")
     nodes = docs(files, "nodes.yaml")
     assert len(nodes) == 48
     assert {n["metadata"]["labels"]["supernodec.io/accelerator-count"] for n in nodes} == {"8"}
@@ -102,7 +104,7 @@ def test_cloudmatrix384_numbers():
 
 def test_yaml_special_words_stay_strings():
     """The test design is the center `yes` in hall `no`, row `on`: YAML 1.1 booleans unless quoted."""
-    files = emit_files(compile_design(SPECS[1]), "kubernetes")
+    files = emit_files(compile_design(DUAL), "kubernetes")
     labels = docs(files, "nodes.yaml")[0]["metadata"]["labels"]
     assert labels["topology.kubernetes.io/region"] == "yes"
     assert labels["supernodec.io/hall"] == "no" and labels["supernodec.io/row"] == "on"

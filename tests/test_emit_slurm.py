@@ -164,7 +164,8 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", [CM384, DUAL], ids=["cloudmatrix384", "dual_pod_roce"])
+@pytest.mark.parametrize("spec", sorted(EXAMPLES.glob("*.sn")) + [DUAL],
+                         ids=[p.stem for p in sorted(EXAMPLES.glob("*.sn"))] + ["dual_pod_roce"])
 def test_slurmctld_loads_tree_topology(spec, tmp_path):
     if shutil.which("slurmctld") is None or shutil.which("scontrol") is None:
         pytest.skip("slurmctld not installed: tests/tools/install-slurm.sh (make test, as root on Debian) installs it")
