@@ -1,0 +1,279 @@
+"""Bandwidth requirements: per-device injection, aggregate, oversubscription, bisection.
+
+- `require bandwidth(sel.group) >= X`: every selected device's connected capacity on the
+  port group (per direction); the worst device and the count of short ones.
+- `require aggregate(sel.group) >= X`: the same summed over the selection.
+- `require oversubscription(up : down) <= 1:1`: per switch, downlink : uplink capacity;
+  worst and typical (median). The groups may be written in either order: the side
+  whose peers sit further from the endpoints is the uplink side.
+- `require bisection(sel) >= X` (or `bisection(a : b)`): max-flow between the two
+  standard halves of the selection, once per distinct template instance.
+
+All figures are per direction, in bit/s internally; messages give bytes and bits.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra
+
+from .. import units
+from ..diagnostics import Diagnostic, error
+from ..ir.flat import port_table
+from ..ir.model import Design, Require, Selector
+from . import check
+from .common import (WORDS, bad_require, bound_value, capacity, count, declarations, forwarding, instance_classes,
+                     instance_note, names, rate_text, ratio_text, satisfies, scope_range)
+from .flow import max_flow
+
+
+@check("bandwidth")
+def check_bandwidth(design: Design) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for decl in declarations(design, ("bandwidth", "aggregate", "oversubscription", "bisection")):
+        fn = {"bandwidth": _injection, "aggregate": _aggregate, "oversubscription": _oversubscription,
+              "bisection": _bisection}[decl[0].func]
+        d = fn(design, decl)
+        if d is not None:
+            out.append(d)
+    return out
+
+
+# --------------------------------------------------------------------------- injection
+def injection(design: Design, devices: np.ndarray, group: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per selected device: (capacity per direction on `group`, connected ports of it)."""
+    n = len(design.devices)
+    sel = np.zeros(n, bool)
+    sel[devices] = True
+    pt = port_table(design.parts)
+    want = np.array([_group_index(p, group) for p in design.parts] + [-2], dtype=np.int64)
+    cap = capacity(design)
+    total = np.zeros(n, np.int64)
+    ports = np.zeros(n, np.int64)
+    L = design.links
+    for dev, port in ((L.a, L.a_port), (L.b, L.b_port)):
+        part = design.devices.part[dev]
+        grp = pt.group[pt.rows(part, port)]
+        m = sel[dev] & ((want[part] == -1) | (want[part] == grp))
+        np.add.at(total, dev[m], cap[m])
+        np.add.at(ports, dev[m], 1)
+    return total[devices], ports[devices]
+
+
+def _group_index(part, group: str | None) -> int:  # noqa: ANN001
+    if group is None:
+        return -1
+    for i, g in enumerate(part.ports):
+        if g.name == group:
+            return i
+    return -2
+
+
+def _selection(decl: list[Require]) -> tuple[np.ndarray, np.ndarray]:
+    """All instances' devices of the first argument, and the instance each belongs to."""
+    devs = [rq.args[0].devices.astype(np.int64) for rq in decl]
+    inst = [np.full(len(d), k) for k, d in enumerate(devs)]
+    return np.concatenate(devs), np.concatenate(inst)
+
+
+def _check_args(rq: Require, n: int, what: str) -> Diagnostic | None:
+    if len(rq.args) != n or any(a.racks for a in rq.args):
+        return bad_require(rq, f"`{rq.func}` takes {what}", f"write `require {rq.func}({what})`")
+    return None
+
+
+def _per_device(design: Design, decl: list[Require]) -> Diagnostic | tuple:
+    """(bound, devices, instance of each, bandwidth of each, connected ports of each)."""
+    rq = decl[0]
+    bound = bound_value(rq, units.RATE)
+    if isinstance(bound, Diagnostic):
+        return bound
+    if (bad := _check_args(rq, 1, "one selector like `npu.ub`")) is not None:
+        return bad
+    devs, inst = _selection(decl)
+    bw, ports = injection(design, devs, rq.args[0].port_group)
+    return bound, devs, inst, bw, ports
+
+
+def _injection(design: Design, decl: list[Require]) -> Diagnostic | None:
+    rq = decl[0]
+    got = _per_device(design, decl)
+    if isinstance(got, Diagnostic):
+        return got
+    bound, devs, inst, bw, ports = got
+    fail = np.flatnonzero([not satisfies(int(x), rq.op, bound) for x in np.unique(bw)])
+    bad_vals = set(np.unique(bw)[fail].tolist())
+    bad = np.flatnonzero(np.isin(bw, list(bad_vals))) if bad_vals else np.zeros(0, np.int64)
+    if bad.size == 0:
+        return None
+    k = int(bad[np.argmin(bw[bad])]) if rq.op in (">=", ">") else int(bad[np.argmax(bw[bad])])
+    sel = rq.args[0]
+    grp = f" `{sel.port_group}`" if sel.port_group else ""
+    part = design.parts[int(design.devices.part[devs[k]])]
+    declared = sum(g.count for g in part.ports if sel.port_group in (None, g.name))
+    notes = [f"worst: `{design.devices.name[devs[k]]}` with {int(ports[k])} of {declared}{grp} ports connected",
+             f"{bad.size:,} of {devs.size:,} selected devices fall short"]
+    if len(decl) > 1:
+        notes.append(f"in {len(set(inst[bad].tolist())):,} of {len(decl):,} instances")
+    return error("SN0401", f"`{sel.text}` has {rate_text(int(bw[k]))} per device, the requirement is "
+                 f"{WORDS[rq.op]} {rate_text(bound)}", rq.span, label=f"{count(bad.size, 'device')} fall short",
+                 notes=tuple(notes), hint="connect every port the requirement counts on, or adjust the bound")
+
+
+def _aggregate(design: Design, decl: list[Require]) -> Diagnostic | None:
+    rq = decl[0]
+    got = _per_device(design, decl)
+    if isinstance(got, Diagnostic):
+        return got
+    bound, devs, inst, bw, _ = got
+    sums = [int(bw[inst == k].sum()) for k in range(len(decl))]
+    bad = [k for k, s in enumerate(sums) if not satisfies(s, rq.op, bound)]
+    if not bad:
+        return None
+    k = min(bad, key=lambda i: sums[i]) if rq.op in (">=", ">") else max(bad, key=lambda i: sums[i])
+    n_dev = int(np.count_nonzero(inst == k))
+    notes = [instance_note(design, decl[k])] + ([f"{len(bad):,} of {len(decl):,} instances fall short"] if len(decl) > 1 else [])
+    return error("SN0404", f"aggregate bandwidth of `{rq.args[0].text}` is {rate_text(sums[k])} over "
+                 f"{count(n_dev, 'device')}, the requirement is {WORDS[rq.op]} {rate_text(bound)}", decl[k].span,
+                 label="sum over the selected devices", notes=tuple(notes), hint="add devices or links, or adjust the bound")
+
+
+# --------------------------------------------------------------------------- oversubscription
+def tiers(design: Design) -> np.ndarray:
+    """Per device: links on the shortest path to the nearest endpoint (0 for endpoints)."""
+    n = len(design.devices)
+    L = design.links
+    fwd = forwarding(design)
+    ends = np.flatnonzero(~fwd)
+    if ends.size == 0 or len(L) == 0:
+        return np.zeros(n)
+    g = csr_array((np.ones(2 * len(L)), (np.concatenate([L.a, L.b]), np.concatenate([L.b, L.a]))), shape=(n, n))
+    return dijkstra(g, indices=ends, unweighted=True, min_only=True)
+
+
+def _group_caps(design: Design, devices: np.ndarray, group: str) -> tuple[np.ndarray, float]:
+    """Per device capacity on `group`, and the mean tier of the devices those links reach."""
+    bw, _ = injection(design, devices, group)
+    sel = np.zeros(len(design.devices), bool)
+    sel[devices] = True
+    pt = port_table(design.parts)
+    want = np.array([_group_index(p, group) for p in design.parts] + [-2], dtype=np.int64)
+    L = design.links
+    peers = []
+    for dev, port, other in ((L.a, L.a_port, L.b), (L.b, L.b_port, L.a)):
+        part = design.devices.part[dev]
+        m = sel[dev] & (want[part] == pt.group[pt.rows(part, port)])
+        peers.append(other[m])
+    peer = np.concatenate(peers)
+    if peer.size == 0:
+        return bw, -1.0
+    t = tiers(design)[peer]
+    t = t[np.isfinite(t)]
+    return bw, float(t.mean()) if t.size else -1.0
+
+
+def _oversubscription(design: Design, decl: list[Require]) -> Diagnostic | None:
+    rq = decl[0]
+    bound = bound_value(rq, units.DIMENSIONLESS)
+    if isinstance(bound, Diagnostic):
+        return bound
+    if len(rq.args) != 2 or not all(a.port_group for a in rq.args) or any(a.racks for a in rq.args):
+        return bad_require(rq, "`oversubscription` compares two port groups of the same switches",
+                           "write `require oversubscription(leaf.up : leaf.down) <= 1:1`")
+    devs = np.concatenate([r.args[0].devices for r in decl]).astype(np.int64)
+    g1, g2 = rq.args[0].port_group, rq.args[1].port_group
+    c1, t1 = _group_caps(design, devs, g1)
+    c2, t2 = _group_caps(design, devs, g2)
+    up_first = t1 >= t2
+    up, down = (c1, c2) if up_first else (c2, c1)
+    gu, gd = (g1, g2) if up_first else (g2, g1)
+    ratios = [Fraction(int(d), int(u)) if u > 0 else None for d, u in zip(down.tolist(), up.tolist())]
+    finite = sorted(r for r in ratios if r is not None)
+    bad = [i for i, r in enumerate(ratios) if (r is None and down[i] > 0) or (r is not None and not satisfies(r, rq.op, bound))]
+    if not bad:
+        return None
+    k = max(bad, key=lambda i: (ratios[i] is None, ratios[i] or 0))
+    typical = finite[len(finite) // 2] if finite else None
+    shown = "no connected uplinks" if ratios[k] is None else ratio_text(ratios[k])
+    notes = (f"downlinks `.{gd}` {rate_text(int(down[k]))} : uplinks `.{gu}` {rate_text(int(up[k]))} at "
+             f"`{design.devices.name[devs[k]]}`",
+             f"typical (median) {ratio_text(typical) if typical is not None else 'n/a'} over {count(devs.size, 'switch', 'switches')}; "
+             f"{len(bad):,} exceed the bound",
+             f"`{gu}` is taken as the uplink side: its links lead further from the endpoints")
+    return error("SN0402", f"switch `{design.devices.name[devs[k]]}` is oversubscribed {shown} (downlink : uplink), "
+                 f"the requirement is {WORDS[rq.op]} {ratio_text(bound)}", rq.span,
+                 label=f"{count(len(bad), 'switch', 'switches')} over the bound", notes=notes,
+                 hint=f"connect more `{gu}` capacity, or fewer `{gd}` links")
+
+
+# --------------------------------------------------------------------------- bisection
+def halves(rq: Require) -> tuple[Selector, np.ndarray, np.ndarray] | None:
+    """The two sides of the cut: `bisection(a : b)`, or the standard halves of one group."""
+    if len(rq.args) == 2 and rq.options.get("pairs"):
+        return rq.args[0], rq.args[0].devices.astype(np.int64), rq.args[1].devices.astype(np.int64)
+    if len(rq.args) != 1:
+        return None
+    ids = rq.args[0].devices.astype(np.int64)
+    return rq.args[0], ids[: ids.size // 2], ids[ids.size // 2:]
+
+
+def _bisection(design: Design, decl: list[Require]) -> Diagnostic | None:
+    rq = decl[0]
+    bound = bound_value(rq, units.RATE)
+    if isinstance(bound, Diagnostic):
+        return bound
+    h = halves(rq)
+    if h is None or any(a.racks for a in rq.args) or h[1].size == 0 or h[2].size == 0:
+        return bad_require(rq, "`bisection` needs a group of at least two devices, or two groups `a : b`",
+                           "write `require bisection(npu) >= 75264 GB/s`")
+    results: list[tuple[int, object]] = []
+    for cls in instance_classes(design, decl, lengths=False):
+        r = decl[cls[0]]
+        inst = scope_range(design, r)
+        _sel, a, b = halves(r)  # type: ignore[misc]
+        flow = max_flow(design, inst.lo, inst.hi, a, b)
+        results += [(k, flow) for k in cls]
+    bad = [(k, f) for k, f in results if not satisfies(f.value, rq.op, bound)]  # type: ignore[attr-defined]
+    if not bad:
+        return None
+    k, flow = min(bad, key=lambda kf: (kf[1].value, kf[0]))  # type: ignore[attr-defined]
+    return _bisection_report(design, decl, k, flow, bound, len(bad))
+
+
+def _bisection_report(design: Design, decl: list[Require], k: int, flow, bound: Fraction, n_bad: int) -> Diagnostic:  # noqa: ANN001
+    rq = decl[k]
+    sel, a, b = halves(rq)  # type: ignore[misc]
+    notes = []
+    if len(rq.args) == 1:
+        notes.append(f"halves: {names(design, a[:1])} .. {names(design, a[-1:])} ({a.size:,} devices) and "
+                     f"{names(design, b[:1])} .. {names(design, b[-1:])} ({b.size:,})")
+    notes.append(_cut_note(design, flow))
+    inj, _ = injection(design, np.concatenate([a, b]), sel.port_group)
+    notes.append(f"aggregate injection of the {a.size + b.size:,} devices: {rate_text(int(inj.sum()))}")
+    if len(decl) > 1:
+        notes.append(f"{n_bad:,} of {len(decl):,} instances fall short; worst {instance_note(design, rq)}")
+    if not flow.exact:
+        notes.append("capacities were rounded down to fit the max-flow solver; the value is a lower bound")
+    return error("SN0403", f"bisection of `{sel.text}` is {rate_text(flow.value)}, the requirement is "
+                 f"{WORDS[rq.op]} {rate_text(bound)}", rq.span, label="max-flow between the two halves",
+                 notes=tuple(notes), hint="add capacity across the minimum cut named in the notes")
+
+
+def _cut_note(design: Design, flow) -> str:  # noqa: ANN001
+    cut = flow.cut_links
+    own = [f"the own links of {count(n, 'device')} of the {side} side" for n, side in
+           ((flow.saturated_a, "first"), (flow.saturated_b, "second")) if n]
+    if cut.size == 0:
+        return "minimum cut: " + ("; ".join(own) if own else "no link joins the two sides")
+    con, cnt = np.unique(design.links.connect[cut], return_counts=True)
+    order = np.argsort(-cnt, kind="stable")[:3]
+    parts = []
+    for i in order.tolist():
+        c = design.connects[int(con[i])] if 0 <= int(con[i]) < len(design.connects) else None
+        where = f" ({c.span})" if c is not None and c.span is not None else ""
+        parts.append(f"{int(cnt[i]):,} links of `{c.text if c else '?'}`{where}")
+    cap = int(capacity(design)[cut].sum())
+    return f"minimum cut: {count(cut.size, 'link')} ({rate_text(cap)}): " + "; ".join(parts + own)

@@ -1,0 +1,310 @@
+"""Shared helpers of the checks: formatting, per-declaration grouping, instance views.
+
+Checks are pure functions of the `Design`; the facts several checks need (per-link
+capacity, which devices forward traffic, links sorted by device) are derived once per
+design and cached on its identity while it is alive.
+
+A `require` written in a template is instantiated once per template instance
+(`Require.scope` names the instance). Checks report one diagnostic per declaration
+(its span), aggregating the instances, and evaluate each distinct instance only once:
+`instance_classes` groups instances whose devices and links are identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import weakref
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from .. import units
+from ..diagnostics import Diagnostic, error
+from ..ir.flat import port_table
+from ..ir.model import Design, Require
+
+FORWARDING_KINDS = ("switch", "nic")
+"""Device kinds that forward traffic between their ports; the others are endpoints."""
+
+KNOWN_FUNCS = {
+    "bandwidth": "a data rate", "aggregate": "a data rate", "bisection": "a data rate",
+    "oversubscription": "a ratio like `1:1`", "latency": "a time", "hops": "a whole number",
+    "power": "a power", "redundant": "nothing, or a fraction like `50%`",
+}
+
+_CACHE: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
+
+
+def cached(design: Design, key: str, make: Callable[[], Any]) -> Any:
+    """`make()` once per live design (checks share derived arrays)."""
+    entry = _CACHE.get(id(design))
+    if entry is None or entry[0]() is not design:
+        for k in [k for k, (ref, _) in _CACHE.items() if ref() is None]:
+            del _CACHE[k]
+        entry = (weakref.ref(design), {})
+        _CACHE[id(design)] = entry
+    store = entry[1]
+    if key not in store:
+        store[key] = make()
+    return store[key]
+
+
+# --------------------------------------------------------------------------- text
+def exact_text(x: Fraction, decimals: int = 3) -> str:
+    """"75,264" or "1.125": exact when `decimals` suffice, else rounded with a leading "~"."""
+    scaled = x * 10**decimals
+    r = round(scaled)
+    whole, frac = divmod(abs(r), 10**decimals)
+    text = f"{'-' if r < 0 else ''}{whole:,}" + (f".{frac:0{decimals}d}".rstrip("0") if frac else "")
+    return text if scaled == r else "~" + text
+
+
+def _scaled(value: Fraction, ladder: tuple[tuple[str, int], ...]) -> str:
+    unit, div = ladder[0]
+    for u, d in ladder:
+        if abs(value) >= d:
+            unit, div = u, d
+    return f"{exact_text(value / div)} {unit}"
+
+
+def rate_text(bps: int | Fraction) -> str:
+    """"392 GB/s (3,136 Gb/s) per direction": exact bytes and bits, direction explicit."""
+    v = Fraction(bps)
+    by = _scaled(v / 8, (("B/s", 1), ("kB/s", 10**3), ("MB/s", 10**6), ("GB/s", 10**9)))
+    bi = _scaled(v, (("b/s", 1), ("kb/s", 10**3), ("Mb/s", 10**6), ("Gb/s", 10**9)))
+    return f"{by} ({bi}) per direction"
+
+
+def ratio_text(r: Fraction) -> str:
+    """"8:7 (1.143:1)", "1:1", "3:1"."""
+    if r.denominator == 1 or r.denominator > 1000:
+        return units.format_ratio(r)
+    return f"{r.numerator}:{r.denominator} ({units.format_ratio(r)})"
+
+
+def time_text(seconds: Fraction | float) -> str:
+    return units.Quantity(Fraction(seconds), units.TIME).format()
+
+
+def length_text(mm: int) -> str:
+    return units.Quantity(Fraction(int(mm), 1000), units.LENGTH).format("m")
+
+
+def power_text(watts: Fraction | int) -> str:
+    """"26,896 W (26.9 kW)": exact watts, and the natural unit when it differs."""
+    w = Fraction(watts)
+    natural = units.Quantity(w, units.POWER).format()
+    exact = f"{exact_text(w)} W"
+    return exact if natural in (exact, exact.replace(",", "")) else f"{exact} ({natural})"
+
+
+def count(n: int, what: str, plural: str | None = None) -> str:
+    return f"{n:,} {what if n == 1 else (plural or what + 's')}"
+
+
+def names(design: Design, ids: Iterable[int], limit: int = 3) -> str:
+    ids = list(ids)
+    shown = ", ".join(f"`{design.devices.name[int(i)]}`" for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit:,} more" if len(ids) > limit else "")
+
+
+OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+}
+WORDS = {"<=": "at most", ">=": "at least", "<": "below", ">": "above", "==": "exactly", "!=": "not"}
+
+
+def satisfies(value: Any, op: str, bound: Any) -> bool:
+    return OPS[op](value, bound)
+
+
+# --------------------------------------------------------------------------- requires
+def declarations(design: Design, funcs: tuple[str, ...]) -> list[list[Require]]:
+    """The requires of `funcs`, grouped by declaration (one list per source location)."""
+    groups: dict[Any, list[Require]] = {}
+    for i, rq in enumerate(design.requires):
+        if rq.func not in funcs:
+            continue
+        key = (rq.func, rq.span.file, rq.span.start) if rq.span is not None else (rq.func, "", i)
+        groups.setdefault(key, []).append(rq)
+    return list(groups.values())
+
+
+def bad_require(rq: Require, message: str, hint: str) -> Diagnostic:
+    return error("SN0405", message, rq.span, label="cannot check this requirement", hint=hint)
+
+
+def bound_value(rq: Require, dim: units.Dim) -> Fraction | Diagnostic:
+    """The bound as an exact number in base units of `dim`, or an SN0405 diagnostic."""
+    b = rq.bound
+    if rq.op not in OPS or b is None:
+        return bad_require(rq, f"`require {rq.func}(...)` needs a comparison and a bound, like `<= {_example(rq.func)}`",
+                           f"write `require {rq.func}(...) {'<=' if rq.func in ('latency', 'hops', 'power', 'oversubscription') else '>='} {_example(rq.func)}`")
+    if isinstance(b, units.Quantity) and b.dim == dim:
+        return b.value
+    if dim == units.DIMENSIONLESS and isinstance(b, (Fraction, int)) and not isinstance(b, bool):
+        return Fraction(b)
+    if dim == units.DIMENSIONLESS and isinstance(b, units.Quantity) and b.is_dimensionless:
+        return b.value
+    got = b.format() if isinstance(b, units.Quantity) else repr(b)
+    return bad_require(rq, f"`{rq.func}` is compared with {KNOWN_FUNCS.get(rq.func, 'a value')}, not `{got}`",
+                       f"write the bound as {KNOWN_FUNCS.get(rq.func, 'a value')}, e.g. `{_example(rq.func)}`")
+
+
+def _example(func: str) -> str:
+    return {"bandwidth": "392 GB/s", "aggregate": "150 TB/s", "bisection": "75264 GB/s", "oversubscription": "1:1",
+            "latency": "3 us", "hops": "3", "power": "60 kW", "redundant": "50%"}.get(func, "...")
+
+
+def instance_note(design: Design, rq: Require) -> str:
+    tmpl = template_of(design, rq.scope)
+    where = f"`{rq.scope}`" if rq.scope else "the center"
+    return f"in {where}" + (f" (an instance of `{tmpl}`)" if tmpl else "")
+
+
+def template_of(design: Design, scope: str) -> str | None:
+    for s in design.supernodes:
+        if s.name == scope:
+            return s.template
+    return None
+
+
+# --------------------------------------------------------------------------- devices and links
+def forwarding(design: Design) -> np.ndarray:
+    """Per device: True if it forwards traffic (switches, NICs); endpoints never do."""
+    def make() -> np.ndarray:
+        kinds = np.array([p.kind in FORWARDING_KINDS for p in design.parts] + [False])
+        return kinds[design.devices.part] if len(design.devices) else np.zeros(0, bool)
+    return cached(design, "forwarding", make)
+
+
+def port_base(design: Design) -> np.ndarray:
+    """Per device: the index of its port 0 in a flat array of every device's ports."""
+    def make() -> np.ndarray:
+        counts = np.array([p.port_count for p in design.parts] + [0], dtype=np.int64)[design.devices.part]
+        return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return cached(design, "port_base", make)
+
+
+def link_end_rates(design: Design) -> tuple[np.ndarray, np.ndarray]:
+    """Per link: the rate each end's port offers for the lanes the link uses (bit/s per direction)."""
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        pt = port_table(design.parts)
+        L, part = design.links, design.devices.part
+        out = []
+        for dev, port in ((L.a, L.a_port), (L.b, L.b_port)):
+            r = pt.rows(part[dev], port)
+            lanes = np.maximum(pt.lanes[r], 1)
+            out.append(pt.rate[r] * np.minimum(L.lanes.astype(np.int64), lanes) // lanes)
+        return out[0], out[1]
+    return cached(design, "end_rates", make)
+
+
+def links_per_cable(design: Design) -> np.ndarray:
+    """Per link: how many links share its cable or module pair (1 for links without one)."""
+    def make() -> np.ndarray:
+        cab = design.links.cable
+        out = np.ones(len(cab), dtype=np.int64)
+        has = cab >= 0
+        if has.any():
+            _, inv, cnt = np.unique(cab[has], return_inverse=True, return_counts=True)
+            out[has] = cnt[inv]
+        return out
+    return cached(design, "per_cable", make)
+
+
+def medium_share(design: Design) -> np.ndarray:
+    """Per link: the medium's rate divided among the links sharing the cable (-1: no limit)."""
+    def make() -> np.ndarray:
+        rates = np.array([int(p.rate) if p.rate is not None else -1 for p in design.parts] + [-1], dtype=np.int64)
+        r = rates[design.links.medium]
+        return np.where(r >= 0, r // links_per_cable(design), -1)
+    return cached(design, "medium_share", make)
+
+
+def capacity(design: Design) -> np.ndarray:
+    """Per link: bit/s per direction it carries: the slower end, limited by its medium's share."""
+    def make() -> np.ndarray:
+        ca, cb = link_end_rates(design)
+        c = np.minimum(ca, cb)
+        share = medium_share(design)
+        return np.where(share >= 0, np.minimum(c, share), c)
+    return cached(design, "capacity", make)
+
+
+def links_by_a(design: Design) -> tuple[np.ndarray, np.ndarray]:
+    """(link ids sorted by their `a` device, the sorted `a` values) for range queries."""
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(design.links.a, kind="stable")
+        return order, design.links.a[order]
+    return cached(design, "by_a", make)
+
+
+def links_within(design: Design, lo: int, hi: int) -> np.ndarray:
+    """Ids of the links with both ends in devices [lo, hi), ascending."""
+    if lo == 0 and hi >= len(design.devices):
+        return np.arange(len(design.links))
+    order, sa = links_by_a(design)
+    ids = order[np.searchsorted(sa, lo):np.searchsorted(sa, hi)]
+    b = design.links.b[ids]
+    return np.sort(ids[(b >= lo) & (b < hi)])
+
+
+# --------------------------------------------------------------------------- instances
+@dataclass(frozen=True)
+class Instance:
+    """The device range a require is evaluated over (its scope instance)."""
+
+    lo: int
+    hi: int
+
+
+def scope_range(design: Design, rq: Require) -> Instance:
+    """Devices [lo, hi) of the instance `rq.scope` (the whole design for the center)."""
+    n = len(design.devices)
+    if not rq.scope:
+        return Instance(0, n)
+    for s in design.supernodes:
+        if s.name == rq.scope:
+            return Instance(s.first_device, s.end_device)
+    ids = [int(x) for sel in rq.args if not sel.racks for x in sel.devices[:1]]
+    if not ids:
+        return Instance(0, n)
+    prefix = rq.scope + "."
+    names_ = design.devices.name
+    lo = hi = ids[0]
+    while lo > 0 and names_[lo - 1].startswith(prefix):
+        lo -= 1
+    while hi < n and names_[hi].startswith(prefix):
+        hi += 1
+    return Instance(lo, hi)
+
+
+def instance_classes(design: Design, reqs: list[Require], lengths: bool) -> list[list[int]]:
+    """Indices into `reqs` grouped by identical instance (devices, links, selectors).
+
+    Instances of one template are copies, so a require written in it is evaluated once
+    per class; `lengths` makes cable lengths part of the identity (latency needs them).
+    """
+    groups: dict[bytes, list[int]] = {}
+    L = design.links
+    for k, rq in enumerate(reqs):
+        inst = scope_range(design, rq)
+        h = hashlib.blake2b(digest_size=16)
+        h.update(np.int64(inst.hi - inst.lo).tobytes())
+        h.update(np.ascontiguousarray(design.devices.part[inst.lo:inst.hi]).tobytes())
+        ids = links_within(design, inst.lo, inst.hi)
+        cols = [L.a[ids] - inst.lo, L.a_port[ids], L.b[ids] - inst.lo, L.b_port[ids], L.medium[ids], L.lanes[ids]]
+        if lengths:
+            cols.append(L.length_mm[ids])
+        for c in cols:
+            h.update(np.ascontiguousarray(c, dtype=np.int64).tobytes())
+        for sel in rq.args:
+            rel = sel.devices.astype(np.int64) - (0 if sel.racks else inst.lo)
+            h.update(str((sel.port_group, sel.racks, len(rel))).encode())
+            h.update(rel.tobytes())
+        groups.setdefault(h.digest(), []).append(k)
+    return list(groups.values())
