@@ -93,6 +93,8 @@ def test_every_code_has_a_case() -> None:
         files = [case] if case.name != "main.sn" else list(case.parent.rglob("*.sn"))
         for f in files:
             seen |= set(re.findall(r"(SN\d{4})", f.read_text(encoding="utf-8")))
+    for f in sorted((CASES / "netbox").glob("*.yaml")):   # import-netbox cases, run by test_netbox_import
+        seen |= set(re.findall(r"(SN\d{4})", f.read_text(encoding="utf-8")))
     exempt = {"SN0901", "SN0006", "SN0007"}   # internal error; tested in test_robustness / test_limits
     missing = sorted(c for c in CODES if c not in seen and c not in exempt)
     assert not missing, f"codes without a case file: {missing}"
