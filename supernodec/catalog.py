@@ -61,6 +61,11 @@ POSITIVE = ("reach", "height", "rate")
 RESERVED = ("extends", "declared")
 
 
+def a(kind: str) -> str:
+    """The kind with its article: "an optic", "a switch"."""
+    return ("an " if kind[0] in "aeiou" else "a ") + kind.replace("_", " ")
+
+
 def allowed_fields(kind: str) -> tuple[str, ...]:
     return COMMON + KIND_FIELDS.get(kind, ())
 
@@ -78,9 +83,9 @@ def build_part(src: PartSource, base: Part | None) -> tuple[Part | None, list[Di
     """Evaluate a part declaration on top of its base part (if it extends one)."""
     decl, diags = src.decl, []
     if base is not None and base.kind != decl.kind:
-        diags.append(error("SN0305", f"`{decl.name}` is declared as a {decl.kind} but extends `{base.qname}`, a {base.kind}",
-                           decl.name_span, label=f"a {decl.kind}",
-                           related=(Related(base.span, f"`{base.qname}` is a {base.kind}"),) if base.span else (),
+        diags.append(error("SN0305", f"`{decl.name}` is declared as {a(decl.kind)} but extends `{base.qname}`, {a(base.kind)}",
+                           decl.name_span, label=a(decl.kind),
+                           related=(Related(base.span, f"`{base.qname}` is {a(base.kind)}"),) if base.span else (),
                            hint=f"declare it as `{base.kind} {decl.name} extends ...`"))
         return None, diags
     vals: dict[str, Any] = {}
@@ -104,7 +109,7 @@ def _statement(decl: A.Decl, s: Any, env: Mapping[str, Any], vals: dict[str, Any
     elif isinstance(s, A.PortDecl):
         _port(s, env, ports)
     else:
-        raise DiagnosticError(error("SN0301", f"a {decl.kind} part can hold only fields and port groups",
+        raise DiagnosticError(error("SN0301", f"{a(decl.kind)} part can hold only fields and port groups",
                                     getattr(s, "span", None), label="not a field or port group",
                                     hint="move members, connects and placement into a template (`node`, `fabric`, ...)"))
 
@@ -138,7 +143,7 @@ def _missing(decl: A.Decl, part: Part, failed: set[str]) -> list[Diagnostic]:
     what = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
     example = {"`reach`": "reach = 500 m", "`rate`": "rate = 800 Gb/s", "`class`": 'class = "DR"',
                "`height`": "height = 42 U"}
-    hint = f"add `{example[missing[0]]}`" if missing[0] in example else f"a {decl.kind} needs {what}"
+    hint = f"add `{example[missing[0]]}`" if missing[0] in example else f"{a(decl.kind)} needs {what}"
     return [error("SN0303", f"{decl.kind} `{decl.name}` has no {what}", decl.name_span,
                   label="required field missing", hint=hint)]
 
@@ -148,7 +153,7 @@ def _field(decl: A.Decl, f: A.Field, env: Mapping[str, Any], vals: dict[str, Any
     if f.name not in ok:
         code = "SN0302" if base is not None else "SN0110"
         what = f"`{decl.name}` overrides `{f.name}`, which" if base is not None else f"`{f.name}`"
-        raise DiagnosticError(error(code, f"{what} is not a field of a {decl.kind}", f.span,
+        raise DiagnosticError(error(code, f"{what} is not a field of {a(decl.kind)}", f.span,
                                     label="unknown field", hint=did_you_mean(f.name, ok) or "fields: " + ", ".join(ok)))
     if f.name in vals:
         raise DiagnosticError(error("SN0102", f"field `{f.name}` is set twice", f.span, hint="keep one"))

@@ -214,10 +214,16 @@ CODES: tuple[Code, ...] = (
         Interfaces become port groups with a protocol, a rate and a form factor
         derived from the NetBox interface type (`400gbase-x-osfp` is Ethernet at
         400 Gb/s in an OSFP cage, `infiniband-ndr` InfiniBand at 400 Gb/s).
-        Types without a data rate (`other`, virtual and wireless types) are left
-        out of the part with this warning; management-only interfaces are left
-        out silently. Add the port group by hand in the generated `.sn` file if
-        the design needs it (for example NVLink ports, which NetBox has no type
-        for).
+        Types without a data rate supernodec can model (`other`, wireless, SONET,
+        PON, Fibre Channel, stacking) are left out of the part with this warning;
+        logical interfaces (`virtual`, `bridge`, `lag`) are left out silently.
+        Add the port group by hand in the generated `.sn` file if the design
+        needs it (for example NVLink ports, which NetBox has no type for).
+
+        Example:
+
+            interfaces:
+              - name: nvl0
+                type: other
     """)),
 )
