@@ -281,6 +281,10 @@ def _import_netbox(args: argparse.Namespace) -> int:
         sys.stdout.write(sn)
         return EXIT_OK
     target = Path(out) / f"{module}.sn" if Path(out).is_dir() else Path(out)
-    target.write_text(sn, encoding="utf-8")
+    try:
+        target.write_text(sn, encoding="utf-8")
+    except OSError as e:
+        print(f"supernodec: cannot write {target}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_USAGE
     print(f"wrote {target} (part `{target.stem}.{name}`)", file=sys.stderr)
     return EXIT_OK

@@ -124,6 +124,12 @@ def load_devicetype(path: str, text: str) -> Loaded:
     """Parse and validate one device-type YAML; `data` is None when it has errors."""
     src = SourceFile.of(path, text)
     try:
+        alias = next((t for t in yaml.scan(text) if isinstance(t, (yaml.AliasToken, yaml.AnchorToken))), None)
+        if alias is not None:
+            return Loaded(None, src, [error(
+                "SN0312", f"`{path}` uses YAML anchors or aliases, which device types do not need",
+                src.span(alias.start_mark.index, alias.end_mark.index), path=path, label="anchor or alias",
+                hint="write the values out (aliases can make a small file expand without bound)")])
         docs = list(yaml.load_all(text, Loader=_DecimalLoader))
         root = yaml.compose(text, Loader=yaml.SafeLoader) if len(docs) == 1 else None
     except yaml.YAMLError as e:
