@@ -155,3 +155,23 @@ def test_shipped_schema_is_the_unmodified_upstream_copy() -> None:
     pkg = Path(__file__).resolve().parent.parent / "supernodec" / "schemas"
     for name, digest in sums.items():
         assert hashlib.sha256((pkg / f"netbox-{name}.json").read_bytes()).hexdigest() == digest, name
+
+
+def test_any_text_gives_diagnostics_never_an_exception() -> None:
+    from hypothesis import given, settings, strategies as st
+
+    from supernodec.netbox_import import load_devicetype, to_sn
+    keys = st.sampled_from(["manufacturer", "model", "slug", "u_height", "interfaces", "- name", "type", "x"])
+    values = st.one_of(st.text(max_size=12), st.sampled_from(["1", "0.5", "[", "{}", "- a", "400gbase-x-osfp"]))
+    lines = st.lists(st.tuples(st.integers(0, 4), keys, values), max_size=8)
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.one_of(st.text(max_size=80), lines.map(lambda ls: "\n".join(" " * i + f"{k}: {v}" for i, k, v in ls))))
+    def prop(text: str) -> None:
+        loaded = load_devicetype("f.yaml", text)
+        assert loaded.diagnostics or loaded.data is not None
+        assert all(d.code in ("SN0311", "SN0312") for d in loaded.diagnostics)
+        if loaded.data is not None:
+            to_sn(loaded, "f.yaml")
+
+    prop()
