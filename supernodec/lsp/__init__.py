@@ -1,0 +1,1 @@
+"""The `.sn` language server: diagnostics, hover, definition, completion, outline, formatting."""

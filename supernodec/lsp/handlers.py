@@ -1,0 +1,251 @@
+"""The language server's protocol handlers (pygls, layer 8); `server.serve` runs them.
+
+Diagnostics come from the same driver as `supernodec check`, compiled through
+an in-memory overlay of the open buffers, ~60 ms after the last edit (a change
+restarts the wait; compiles run one at a time off the event loop and a result
+for an outdated buffer is dropped). Open buffers that import a changed buffer
+are recompiled too. Hover, go to definition, completion, the outline and
+formatting answer from the last program and the current text. Positions use
+the encoding negotiated at initialisation (UTF-16 unless the client offers
+another).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types as T
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..fmt import format_text
+from ..loader import default_search_path
+from ..source import SourceFile
+from . import analysis as AN
+from . import complete, hover
+from . import navigate as N
+from .positions import Codec, whole
+
+DEBOUNCE_S = 0.06
+log = logging.getLogger("supernodec.lsp")
+
+
+@dataclass
+class Buffer:
+    """An open document and what the last compile of it left."""
+
+    uri: str
+    path: Path
+    text: str
+    version: int = 0
+    generation: int = 0                    # bumped by every edit; stale compiles are dropped
+    snapshot: AN.Snapshot | None = None
+    task: asyncio.Task | None = field(default=None, repr=False)
+
+
+class SnServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("supernodec", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Incremental)
+        self.buffers: dict[str, Buffer] = {}
+        self.search_path: list[str] = default_search_path([])
+        # one worker: the parser is not thread-safe, and compiles should not overlap
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="supernodec")
+
+    @property
+    def codec(self) -> Codec:
+        caps = getattr(self.protocol, "server_capabilities", None)
+        enc = getattr(getattr(caps, "position_encoding", None), "value", None)
+        return Codec(enc if enc in ("utf-8", "utf-32") else "utf-16")
+
+    async def run(self, fn: Callable, *args: Any) -> Any:
+        """Run `fn(*args)` on the worker thread."""
+        return await asyncio.get_running_loop().run_in_executor(self.worker, fn, *args)
+
+    # ------------------------------------------------------------ compiling
+    def overlay(self) -> dict[str, str]:
+        return {str(b.path): b.text for b in self.buffers.values()}
+
+    def schedule(self, buf: Buffer, delay: float) -> None:
+        buf.generation += 1
+        if buf.task is not None and not buf.task.done():
+            buf.task.cancel()
+        buf.task = asyncio.get_running_loop().create_task(self._compile_later(buf, buf.generation, delay))
+
+    async def _compile_later(self, buf: Buffer, generation: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        overlay, codec = self.overlay(), self.codec
+
+        def work() -> AN.Snapshot | None:
+            if generation != buf.generation:      # edited again while queued
+                return None
+            return AN.compile_buffer(buf.path, overlay, self.search_path, codec)
+
+        snap = await self.run(work)
+        if snap is None or generation != buf.generation or buf.uri not in self.buffers:
+            return
+        buf.snapshot = snap
+        self.text_document_publish_diagnostics(T.PublishDiagnosticsParams(
+            uri=buf.uri, version=buf.version, diagnostics=snap.diagnostics))
+
+    def edited(self, buf: Buffer, delay: float) -> None:
+        """Recompile `buf` and every open buffer that read it last time."""
+        self.schedule(buf, delay)
+        for other in self.buffers.values():
+            if other is not buf and other.snapshot is not None and str(buf.path) in other.snapshot.deps:
+                self.schedule(other, delay)
+
+    # ------------------------------------------------------------ navigation state
+    def state(self, uri: str) -> tuple[Buffer | None, Any, Any, Any]:
+        """(buffer, program, root module info, root AST) for requests on `uri`."""
+        buf = self.buffers.get(uri)
+        if buf is None or buf.snapshot is None or buf.snapshot.program is None:
+            return buf, None, None, None
+        prog = buf.snapshot.program
+        info, module = AN.fresh_info(prog, str(buf.path), buf.text)
+        return buf, prog, info, module
+
+
+def _path_of(uri: str) -> Path:
+    p = urlparse(uri)
+    return Path(unquote(p.path)).resolve() if p.scheme == "file" else Path(unquote(uri)).resolve()
+
+
+server = SnServer()
+
+
+def _guard(fn: Callable) -> Callable:
+    """A request runs on the worker thread; if it fails it answers `None` and logs,
+    instead of ending the session."""
+
+    def safe(ls: SnServer, params: Any) -> Any:
+        try:
+            return fn(ls, params)
+        except Exception:  # noqa: BLE001 - one bad request must not end the session
+            log.exception("request failed")
+            return None
+
+    @functools.wraps(fn)
+    async def handler(ls: SnServer, params: Any) -> Any:
+        return await ls.run(safe, ls, params)
+    return handler
+
+
+@server.feature(T.INITIALIZE)
+def _initialize(ls: SnServer, params: T.InitializeParams) -> None:
+    opts = params.initialization_options or {}
+    extra = opts.get("searchPath", []) if isinstance(opts, dict) else []
+    ls.search_path = default_search_path([str(p) for p in extra if isinstance(p, str)])
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_OPEN)
+def _did_open(ls: SnServer, params: T.DidOpenTextDocumentParams) -> None:
+    doc = params.text_document
+    buf = Buffer(doc.uri, _path_of(doc.uri), doc.text, doc.version)
+    ls.buffers[doc.uri] = buf
+    ls.edited(buf, 0.0)
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_CHANGE)
+def _did_change(ls: SnServer, params: T.DidChangeTextDocumentParams) -> None:
+    buf = ls.buffers.get(params.text_document.uri)
+    if buf is None:
+        return
+    for change in params.content_changes:
+        buf.text = _apply(buf.text, change, ls.codec)
+    buf.version = params.text_document.version
+    ls.edited(buf, DEBOUNCE_S)
+
+
+def _apply(text: str, change: Any, codec: Codec) -> str:
+    rng = getattr(change, "range", None)
+    if rng is None:
+        return change.text
+    src = SourceFile.of("", text)
+    start, end = codec.offset(src, rng.start), codec.offset(src, rng.end)
+    return text[:start] + change.text + text[end:]
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_SAVE)
+def _did_save(ls: SnServer, params: T.DidSaveTextDocumentParams) -> None:
+    buf = ls.buffers.get(params.text_document.uri)
+    if buf is not None:
+        ls.edited(buf, 0.0)
+
+
+@server.feature(T.TEXT_DOCUMENT_DID_CLOSE)
+def _did_close(ls: SnServer, params: T.DidCloseTextDocumentParams) -> None:
+    buf = ls.buffers.pop(params.text_document.uri, None)
+    if buf is not None and buf.task is not None:
+        buf.task.cancel()
+    ls.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+
+
+@server.feature(T.TEXT_DOCUMENT_HOVER)
+@_guard
+def _hover(ls: SnServer, params: T.HoverParams) -> T.Hover | None:
+    buf, prog, info, module = ls.state(params.text_document.uri)
+    if module is None or buf is None:
+        return None
+    src = SourceFile.of(info.path, buf.text)
+    text = hover.hover_markdown(prog, info, module, ls.codec.offset(src, params.position))
+    return T.Hover(contents=T.MarkupContent(kind=T.MarkupKind.Markdown, value=text)) if text else None
+
+
+@server.feature(T.TEXT_DOCUMENT_DEFINITION)
+@_guard
+def _definition(ls: SnServer, params: T.DefinitionParams) -> list[T.Location] | None:
+    buf, prog, info, module = ls.state(params.text_document.uri)
+    if module is None or buf is None or buf.snapshot is None:
+        return None
+    src = SourceFile.of(info.path, buf.text)
+    target = N.target_at(prog, info, module, ls.codec.offset(src, params.position))
+    if target is None or target.span is None or target.module is None:
+        return None
+    tsrc = info.source if target.module.path == info.path else target.module.source
+    return [T.Location(uri=AN.uri_of(buf.snapshot.loader, target.module.path), range=ls.codec.range(tsrc, target.span))]
+
+
+@server.feature(T.TEXT_DOCUMENT_COMPLETION, T.CompletionOptions(trigger_characters=["."]))
+@_guard
+def _completion(ls: SnServer, params: T.CompletionParams) -> T.CompletionList | None:
+    buf, prog, info, module = ls.state(params.text_document.uri)
+    if buf is None:
+        return None
+    src = SourceFile.of("", buf.text)
+    items = complete.completions(prog, info, module, buf.text, ls.codec.offset(src, params.position))
+    return T.CompletionList(is_incomplete=False, items=items)
+
+
+@server.feature(T.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+@_guard
+def _symbols(ls: SnServer, params: T.DocumentSymbolParams) -> list[T.DocumentSymbol] | None:
+    buf, prog, info, module = ls.state(params.text_document.uri)
+    if module is None or info is None:
+        return None
+    return complete.document_symbols(module, info.source, ls.codec)
+
+
+@server.feature(T.TEXT_DOCUMENT_FORMATTING)
+@_guard
+def _formatting(ls: SnServer, params: T.DocumentFormattingParams) -> list[T.TextEdit] | None:
+    buf = ls.buffers.get(params.text_document.uri)
+    if buf is None:
+        return None
+    out = format_text(buf.path.name, buf.text)
+    if not isinstance(out, str) or out == buf.text:
+        return [] if isinstance(out, str) else None
+    return [T.TextEdit(range=whole(SourceFile.of("", buf.text), ls.codec), new_text=out)]
+
+
+def run_stdio() -> None:
+    try:
+        server.start_io()
+    finally:
+        server.worker.shutdown(wait=False, cancel_futures=True)
