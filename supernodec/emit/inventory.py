@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..ir.model import Design
-from .names import Namer, split_segment
+from .names import Namer, clean, split_segment
 
 
 @dataclass(frozen=True)
@@ -194,14 +194,19 @@ def _build(design: Design) -> Inventory:
 
 def rack_of(inv: Inventory, h: Host) -> dict[str, str]:
     """Location labels of a host: center, hall, row, rack (only the known ones)."""
-    from .names import clean
+    return location(inv, h.rack)
+
+
+def location(inv: Inventory, rack: int) -> dict[str, str]:
+    """Location labels of a rack index (-1 = unplaced: the center only)."""
     out = {"center": clean(inv.design.name) or "center"}
-    if h.rack >= 0:
-        r = inv.design.racks[h.rack]
-        if r.hall is not None:
-            hi = [x.name for x in inv.design.halls].index(r.hall) if r.hall in [x.name for x in inv.design.halls] else -1
-            out["hall"] = inv.hall_names[hi] if hi >= 0 else (clean(r.hall) or "hall")
-        if r.row is not None:
-            out["row"] = clean(r.row) or "row"
-        out["rack"] = inv.rack_names[h.rack]
+    if rack < 0:
+        return out
+    r = inv.design.racks[rack]
+    if r.hall is not None:
+        halls = [x.name for x in inv.design.halls]
+        out["hall"] = inv.hall_names[halls.index(r.hall)] if r.hall in halls else (clean(r.hall) or "hall")
+    if r.row is not None:
+        out["row"] = clean(r.row) or "row"
+    out["rack"] = inv.rack_names[rack]
     return out

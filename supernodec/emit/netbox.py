@@ -22,15 +22,16 @@ earlier ones): `sites.csv`, `locations.csv` (halls), `racks.csv`,
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, Iterator
+
+import numpy as np
 
 from ..ir.model import Design
 from . import Artifact, emitter
-from .inventory import Host, Inventory, inventory, rack_of
+from .inventory import Host, Inventory, inventory, location, rack_of
 from .names import short_hash, slug
 from .netbox_types import Types, build_types, manufacturer, relpath
-from .safeio import dump_csv, dump_yaml
+from .safeio import dump_csv, dump_csv_columns, dump_yaml
 
 STATUS = "planned"
 DEFAULT_RACK_U = 42
@@ -60,8 +61,7 @@ def racks(inv: Inventory) -> bytes:
     rows = []
     for i, r in enumerate(d.racks):
         part = d.parts[r.part]
-        loc = rack_of(inv, Host(path="", hostname="", role="", is_node=False, devices=(), part=-1, rack=i, u=-1,
-                                height=0, supernode=-1, mgmt=None, accelerators=(), cpus=(), plane=None))
+        loc = location(inv, i)
         notes = [f"{r.name}: {part.qname}"]
         if part.height is None:
             notes.append(f"height not declared, {DEFAULT_RACK_U} U assumed")
@@ -116,25 +116,37 @@ def devices(inv: Inventory, types: Types) -> bytes:
     return dump_csv(DEVICE_HEADER, rows + list(_child_rows(inv, types)))
 
 
-def _length(mm: int) -> Decimal | None:
-    return None if mm < 0 else (Decimal(mm) / 1000).quantize(Decimal("0.01"))
+def port_names(design: Design) -> tuple[np.ndarray, np.ndarray]:
+    """(offset per part, flat port names): the name of port k of part p is names[offset[p] + k]."""
+    offs, names = [], []
+    for p in design.parts:
+        offs.append(len(names))
+        names += [f"{g.name}[{i}]" for g in p.ports for i in range(g.count)]
+    return np.asarray(offs, np.int64), np.asarray(names, dtype=object)
+
+
+def lengths_m(mm: np.ndarray) -> list[str | None]:
+    """Link lengths in metres with 2 decimals, rounded half up (-1 mm = unknown -> empty)."""
+    cm = (mm.astype(np.int64) + 5) // 10
+    return [None if m < 0 else f"{c // 100}.{c % 100:02d}" for m, c in zip(mm.tolist(), cm.tolist())]
 
 
 def cables(inv: Inventory) -> bytes:
-    d = inv.design
-    L = d.links
-    ids = [i for i in range(len(L)) if L.medium[i] >= 0] if len(L) else []
-    width = len(str(max((int(L.cable[i]) for i in ids), default=0)))
-    rows = []
-    for i in ids:
-        a, b, m = int(L.a[i]), int(L.b[i]), d.parts[int(L.medium[i])]
-        pa, pb = d.parts[int(d.devices.part[a])], d.parts[int(d.devices.part[b])]
-        length = _length(int(L.length_mm[i]))
-        rows.append((inv.device_names[a], "dcim.interface", pa.port_name(int(L.a_port[i])),
-                     inv.device_names[b], "dcim.interface", pb.port_name(int(L.b_port[i])),
-                     _CABLE_TYPE.get(m.medium_class or ""), STATUS, f"C{int(L.cable[i]):0{width}d}",
-                     length, "m" if length is not None else None, m.qname))
-    return dump_csv(CABLE_HEADER, rows)
+    d, L = inv.design, inv.design.links
+    keep = np.flatnonzero(L.medium >= 0) if len(L) else np.zeros(0, np.int64)
+    a, b, med, cab = L.a[keep], L.b[keep], L.medium[keep], L.cable[keep]
+    names = np.asarray(inv.device_names, dtype=object)
+    off, flat = port_names(d)
+    part = d.devices.part
+    width = len(str(int(cab.max()))) if len(cab) else 1
+    med_type = {m: _CABLE_TYPE.get(d.parts[m].medium_class or "") for m in set(med.tolist())}
+    lengths = lengths_m(L.length_mm[keep])
+    n = len(keep)
+    cols = [names[a].tolist(), ["dcim.interface"] * n, flat[off[part[a]] + L.a_port[keep]].tolist(),
+            names[b].tolist(), ["dcim.interface"] * n, flat[off[part[b]] + L.b_port[keep]].tolist(),
+            [med_type[m] for m in med.tolist()], [STATUS] * n, [f"C{c:0{width}d}" for c in cab.tolist()],
+            lengths, [None if x is None else "m" for x in lengths], [d.parts[m].qname for m in med.tolist()]]
+    return dump_csv_columns(CABLE_HEADER, cols)
 
 
 @emitter("netbox", cost=3)

@@ -1,46 +1,83 @@
 """YAML and CSV text that other tools read back exactly as we meant it.
 
-YAML: PyYAML's own quoting follows YAML 1.1 only, so `1e3`, `0o17` or `1_000`
-stay plain and a YAML 1.2 reader (Go's, in Kubernetes tooling) turns them
-into numbers. `dump_yaml` writes a string plain only when it is an
-identifier-like word (letters, digits, `_ . / -`, starting with a letter, `_`
-or `/`) that is not one of the YAML 1.1/1.2 special words (`yes`, `no`, `on`,
-`off`, `y`, `n`, `true`, `false`, `null`, `~`); every other string is quoted.
+YAML: a small block-style writer for the plain data the manifests hold
+(mappings, lists, strings, ints, bools, None). A string is written plain only
+when it is an identifier-like word (letters, digits, `_ . / -`, starting with
+a letter, `_` or `/`) that is not a YAML 1.1/1.2 special word (`yes`, `no`,
+`on`, `off`, `y`, `n`, `true`, `false`, `null`, ...); every other string is
+double-quoted with JSON escapes, which YAML 1.1 and 1.2 read alike. PyYAML's
+own quoting follows YAML 1.1 only (`1e3` stays plain and a YAML 1.2 reader,
+e.g. Go's in Kubernetes tooling, reads a number), and its representer is too
+slow for a 100k-accelerator inventory.
 
-CSV: a cell that starts with `= + - @`, TAB or CR is read as a formula by
+CSV: a text cell that starts with `= + - @`, TAB or CR is read as a formula by
 spreadsheet programs, so it gets a leading apostrophe (OWASP's advice).
+Numbers stay numbers. Escaping is done per distinct value of a column.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from typing import Any, Iterable, Sequence
-
-import yaml
 
 _PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./-]*\Z")
 _SPECIAL = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"})
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style, key order kept, strings quoted unless they are plain words."""
+def yaml_scalar(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        if _PLAIN.match(v) and v.lower() not in _SPECIAL:
+            return v
+        return json.dumps(v, ensure_ascii=False)
+    raise TypeError(f"no YAML form for {type(v).__name__}")
 
 
-def _str(dumper: yaml.SafeDumper, s: str) -> yaml.ScalarNode:
-    if "\n" in s:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", s, style="|")
-    plain = bool(_PLAIN.match(s)) and s.lower() not in _SPECIAL
-    return dumper.represent_scalar("tag:yaml.org,2002:str", s, style=None if plain else "'")
+def _inline(v: Any) -> str:
+    if isinstance(v, dict):
+        return "{}"
+    if isinstance(v, list):
+        return "[]"
+    return yaml_scalar(v)
 
 
-_Dumper.add_representer(str, _str)
+def _block(obj: Any, ind: str, out: list[str]) -> None:
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            key = yaml_scalar(str(k))
+            if isinstance(v, dict) and v:
+                out.append(f"{ind}{key}:")
+                _block(v, ind + "  ", out)
+            elif isinstance(v, list) and v:
+                out.append(f"{ind}{key}:")
+                _block(v, ind, out)
+            else:
+                out.append(f"{ind}{key}: {_inline(v)}")
+        return
+    for item in obj:
+        if isinstance(item, (dict, list)) and item:
+            start = len(out)
+            _block(item, ind + "  ", out)
+            out[start] = f"{ind}- {out[start][len(ind) + 2:]}"
+        else:
+            out.append(f"{ind}- {_inline(item)}")
 
 
 def dump_yaml(doc: Any) -> str:
-    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, default_flow_style=False, allow_unicode=True,
-                     width=1 << 16)
+    """One YAML document (block style, key order kept)."""
+    if not isinstance(doc, (dict, list)) or not doc:
+        return _inline(doc) + "\n"
+    out: list[str] = []
+    _block(doc, "", out)
+    return "\n".join(out) + "\n"
 
 
 def dump_yaml_all(docs: Iterable[Any]) -> str:
@@ -50,18 +87,26 @@ def dump_yaml_all(docs: Iterable[Any]) -> str:
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_cell(v: Any) -> str:
-    """A CSV cell: None -> empty; text that a spreadsheet would run as a formula gets a `'`."""
-    if v is None:
-        return ""
-    s = v if isinstance(v, str) else str(v)
-    return "'" + s if s.startswith(_FORMULA) else s
+def csv_cell(v: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula gets a `'`; other values pass."""
+    return "'" + v if isinstance(v, str) and v.startswith(_FORMULA) else v
 
 
-def dump_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+def _safe_column(col: list[Any]) -> list[Any]:
+    bad = {v for v in set(col) if isinstance(v, str) and v.startswith(_FORMULA)}
+    return [("'" + v if v in bad else v) for v in col] if bad else col
+
+
+def dump_csv_columns(header: Sequence[str], columns: Sequence[list[Any]]) -> bytes:
+    """CSV from whole columns (None -> empty cell)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
-    for r in rows:
-        w.writerow([csv_cell(c) for c in r])
+    w.writerows(zip(*[_safe_column(c) for c in columns]))
     return buf.getvalue().encode("utf-8")
+
+
+def dump_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    rows = list(rows)
+    columns = [list(c) for c in zip(*rows)] if rows else [[] for _ in header]
+    return dump_csv_columns(header, columns)
