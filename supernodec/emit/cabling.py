@@ -20,8 +20,11 @@ placed), A end (rack, U, device, port), B end, label (the text printed on the
 cable tag). Rows are sorted by the A device, A port, B device, B port (device
 order is instance order, which is stable), then cable id and leg.
 
-Every column is built as a numpy object array from per-device and per-port
-tables; there is no per-row Python loop, so 10^6 cables take seconds.
+Cells are gathered from per-device, per-port and per-medium text tables with
+numpy (object arrays) and joined by C-level string operations; there is no
+per-row Python code, so 10^6 cables take a few seconds. Names come from
+identifiers and never need CSV quoting; free text (a medium's class) is
+quoted and defused like every CSV we write (`tabular.csv_cell`).
 """
 
 from __future__ import annotations
@@ -33,12 +36,12 @@ import numpy as np
 from ..ir.flat import port_table
 from ..ir.model import Design
 from . import Artifact, emitter
-from .cables import CableTable, bin_label, cable_table, length_bins
+from .cables import OVER_BIN, UNKNOWN_BIN, CableTable, bin_label, cable_table, length_bins
 from .tabular import csv_cell, csv_line
 
 COLUMNS = ("cable_id", "leg", "legs", "links", "medium", "class", "length_bin", "length_m",
            "a_rack", "a_u", "a_device", "a_port", "b_rack", "b_u", "b_device", "b_port", "label")
-_UNSAFE = re.compile(r'[,"\r\n]|^[=+\-@\t]', re.M)
+_NEEDS_CARE = re.compile(r'[,"\r]|(?:^|\n)[=+\-@\t]')
 
 
 def _obj(values: list[str]) -> np.ndarray:
@@ -47,11 +50,15 @@ def _obj(values: list[str]) -> np.ndarray:
     return out
 
 
-def _cells(column: np.ndarray) -> np.ndarray:
-    """The column as CSV cells; one regex scan decides whether any needs escaping (names never do)."""
-    if not _UNSAFE.search("\n".join(column.tolist())):
-        return column
-    return _obj([csv_cell(v) for v in column.tolist()])
+def _plain(strings: list[str]) -> bool:
+    """True when no string needs CSV quoting or defusing (names from identifiers never do)."""
+    joined = "\n".join(strings)
+    return not _NEEDS_CARE.search(joined) and joined.count("\n") == max(len(strings) - 1, 0)
+
+
+def _digits(n: int, width: int = 0, prefix: str = "") -> np.ndarray:
+    """Text of 0..n-1, zero-padded to `width`, as an object array to gather from."""
+    return _obj([f"{prefix}{i:0{width}d}" for i in range(n)])
 
 
 @np.errstate(all="ignore")
@@ -68,92 +75,129 @@ def _rows(ct: CableTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
 
 def _joined(values: np.ndarray, first: np.ndarray, n: np.ndarray, distinct: bool) -> np.ndarray:
     """Per row, the values of its links joined with '+' (consecutive repeats dropped if `distinct`)."""
-    out = values[first].copy()
+    out = values[first]
     for k in range(1, int(n.max(initial=1))):
         m = np.flatnonzero(n > k)
-        cur, prev = values[first[m] + k], values[first[m] + k - 1]
-        add = m if not distinct else m[cur != prev]
+        cur = values[first[m] + k]
         if distinct:
-            cur = cur[cur != prev]
-        out[add] = out[add] + "+" + cur
+            keep = cur != values[first[m] + k - 1]
+            m, cur = m[keep], cur[keep]
+        out[m] = out[m] + "+" + cur
     return out
 
 
-class _Ends:
-    """Per-link strings of the cabled links: device, port, rack and U of each end."""
+class _Tables:
+    """Text of every device, port, rack, U position and medium, to gather cells from."""
 
-    def __init__(self, design: Design, links: np.ndarray):
-        D, L = design.devices, design.links
-        pt = port_table(design.parts)
-        port_names = _obj([p.port_name(i) for p in design.parts for i in range(p.port_count)])
-        dev_names = _obj(list(D.name))
-        rack_names = _obj([r.name for r in design.racks] + [""])
-        u_text = _obj([""] + [str(i) for i in range(1, int(D.u.max(initial=0)) + 1)])
-        self.cols: dict[str, np.ndarray] = {}
-        for side, dev, port in (("a", L.a[links], L.a_port[links]), ("b", L.b[links], L.b_port[links])):
-            self.cols[f"{side}_device"] = dev_names[dev]
-            self.cols[f"{side}_port"] = port_names[pt.rows(D.part[dev], port)]
-            self.cols[f"{side}_rack"] = rack_names[D.rack[dev]]          # -1 -> the trailing ""
-            self.cols[f"{side}_u"] = u_text[np.maximum(D.u[dev].astype(np.int64), 0)]
+    def __init__(self, design: Design):
+        D = design.devices
+        self.pt = port_table(design.parts)
+        self.port = _obj([p.port_name(i) for p in design.parts for i in range(p.port_count)])
+        self.device = _obj(list(D.name))
+        self.rack = _obj([r.name for r in design.racks] + [""])          # index -1 -> ""
+        self.u = _obj([""] + [str(i) for i in range(1, int(D.u.max(initial=0)) + 1)])
+        self.plain = _plain(self.port.tolist()) and _plain(list(D.name)) and _plain(self.rack.tolist())
+        self.medium = _obj([csv_cell(p.qname) for p in design.parts])
+        self.cls = _obj([csv_cell(p.medium_class or "") for p in design.parts])
+        self.bins = _obj([csv_cell(bin_label(b)) for b in range(UNKNOWN_BIN, OVER_BIN + 1)])
 
 
-def _length_text(mm: np.ndarray) -> np.ndarray:
-    metres = _obj([f"{v // 1000}.{v % 1000:03d}" if v >= 0 else "" for v in mm.tolist()])
-    return metres
+def _spread(dev: np.ndarray, first: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Indices (into first/n) of rows whose links do not all share their first link's device."""
+    differ = np.zeros(first.size, bool)
+    for k in range(1, int(n.max(initial=1))):
+        m = np.flatnonzero(n > k)
+        differ[m] |= dev[first[m] + k] != dev[first[m]]
+    return np.flatnonzero(differ)
 
 
-def cabling_columns(design: Design) -> dict[str, np.ndarray]:
-    """Every column of the plan, rows sorted, as object arrays of cell text."""
-    ct = cable_table(design)
-    cab, first, n, leg, legs = _rows(ct)
-    ends = _Ends(design, ct.links)
-    L = design.links
-    lk = ct.links[first]
-    order = np.lexsort((leg, ct.cable[cab], L.b_port[lk], L.b[lk], L.a_port[lk], L.a[lk]))
-    cab, first, n, leg, legs, lk = cab[order], first[order], n[order], leg[order], legs[order], lk[order]
-    length = np.where(legs > 1, L.length_mm[lk].astype(np.int64), ct.length_mm[cab])
-    width = max(6, len(str(int(ct.cable.max(initial=0)))))
-    cols: dict[str, np.ndarray] = {
-        "cable_id": _obj([f"C{c:0{width}d}" for c in ct.cable[cab].tolist()]),
-        "leg": leg.astype(str).astype(object), "legs": legs.astype(str).astype(object),
-        "links": n.astype(str).astype(object),
-    }
-    medium = ct.medium[cab]
-    med_names = _obj([p.qname for p in design.parts])
-    med_class = _obj([p.medium_class or "" for p in design.parts])
-    bins = length_bins(length)
-    bin_text = _obj([bin_label(b) for b in range(-1, 17)])
-    cols.update({"medium": med_names[medium], "class": med_class[medium], "length_bin": bin_text[bins + 1],
-                 "length_m": _length_text(length)})
-    for name, values in ends.cols.items():
-        distinct = not name.endswith("_port")
-        cols[name] = _joined(values, first, n, distinct)
-    cols["label"] = _labels(cols, leg, legs)
-    return {c: cols[c] for c in COLUMNS}
+def _end(design: Design, t: _Tables, dev: np.ndarray, port: np.ndarray, first: np.ndarray,
+         n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One end per row: its four CSV cells ("rack,u,device,port") and its label text ("device:port").
+
+    A one-link row is a per-device prefix plus the port name (two gathers, one
+    concatenation); rows of several links join each cell over their links.
+    """
+    D = design.devices
+    rack, u = t.rack[D.rack], t.u[np.maximum(D.u.astype(np.int64), 0)]
+    port_text = t.port[t.pt.rows(D.part[dev], port)]
+    d = dev[first]
+    p = port_text[first]
+    csv = (rack + "," + u + "," + t.device + ",")[d] + p
+    label = (t.device + ":")[d] + p
+    multi = np.flatnonzero(n > 1)
+    if multi.size:
+        f, k = first[multi], n[multi]
+        rest = _joined(port_text, f + 1, k - 1, distinct=False)   # the ports after the first
+        csv[multi] = csv[multi] + "+" + rest
+        label[multi] = label[multi] + "+" + rest
+        spread = _spread(dev, f, k)      # rows whose links end on several devices
+        if spread.size:
+            f, k, rows = f[spread], k[spread], multi[spread]
+            ports = p[rows] + "+" + rest[spread]
+            cells = [_joined(v, f, k, distinct=True) for v in (rack[dev], u[dev], t.device[dev])]
+            csv[rows] = cells[0] + "," + cells[1] + "," + cells[2] + "," + ports
+            label[rows] = cells[2] + ":" + ports
+    return csv, label
 
 
-def _labels(cols: dict[str, np.ndarray], leg: np.ndarray, legs: np.ndarray) -> np.ndarray:
-    """`C000123 A=rack/U1/device:port B=rack/U40/device:port` ("?" for an unplaced end)."""
-    cid = cols["cable_id"].copy()
-    brk = np.flatnonzero(legs > 1)
-    cid[brk] = cid[brk] + "." + leg[brk].astype(str).astype(object)
+def _lengths(length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the length-bin cell and the length in metres with mm precision ("" when unknown)."""
+    known = length >= 0
+    whole = np.where(known, length // 1000, 0)
+    metres = _digits(int(whole.max(initial=0)) + 1)[whole] + _digits(1000, 3, ".")[np.where(known, length % 1000, 0)]
+    metres[~known] = ""
+    return length_bins(length) - UNKNOWN_BIN, metres
 
-    def end(side: str) -> np.ndarray:
-        rack = np.where(cols[f"{side}_rack"] == "", "?", cols[f"{side}_rack"]).astype(object)
-        u = np.where(cols[f"{side}_u"] == "", "?", cols[f"{side}_u"]).astype(object)
-        return rack + "/U" + u + "/" + cols[f"{side}_device"] + ":" + cols[f"{side}_port"]
-    return cid + " A=" + end("a") + " B=" + end("b")
+
+def _ids(cable: np.ndarray) -> np.ndarray:
+    """"C" + the IR cable id, zero-padded to at least 6 digits (hundreds and rest gathered from tables)."""
+    width = max(6, len(str(int(cable.max(initial=0)))))
+    hi = _digits(int(cable.max(initial=0)) // 1000 + 1, width - 3, "C")
+    return hi[cable // 1000] + _digits(1000, 3)[cable % 1000]
+
+
+def _middle(t: _Tables, leg: np.ndarray, legs: np.ndarray, n: np.ndarray, medium: np.ndarray,
+            bin_idx: np.ndarray) -> np.ndarray:
+    """"leg,legs,links,medium,class,length_bin": few distinct values, formatted once each."""
+    key = (((leg.astype(np.int64) << 12 | legs) << 12 | n) << 20 | medium.astype(np.int64)) << 6 | bin_idx
+    uniq, inv = np.unique(key, return_inverse=True)
+    text = []
+    for k in uniq.tolist():
+        b, m = k & 63, (k >> 6) & ((1 << 20) - 1)
+        links, lgs, lg = (k >> 26) & 4095, (k >> 38) & 4095, k >> 50
+        text.append(f"{lg},{lgs},{links},{t.medium[m]},{t.cls[m]},{t.bins[b]}")
+    return _obj(text)[inv.reshape(-1)]
 
 
 def cabling_csv(design: Design) -> bytes:
-    cols = cabling_columns(design)
-    rows = len(cols["cable_id"])
-    if rows == 0:
-        return csv_line(COLUMNS).encode("utf-8")
-    body = _cells(cols[COLUMNS[0]])
-    for c in COLUMNS[1:]:
-        body = body + "," + _cells(cols[c])
-    return (csv_line(COLUMNS) + "\n".join(body.tolist()) + "\n").encode("utf-8")
+    """The plan as CSV bytes (header only when the design has no cables)."""
+    ct = cable_table(design)
+    head = csv_line(COLUMNS)
+    if not len(ct):
+        return head.encode("utf-8")
+    cab, first, n, leg, legs = _rows(ct)
+    L = design.links
+    lk = ct.links[first]
+    order = np.lexsort((leg, ct.cable[cab], L.b_port[lk], L.b[lk], L.a_port[lk], L.a[lk]))
+    cab, first, n, leg, legs = cab[order], first[order], n[order], leg[order], legs[order]
+    t = _Tables(design)
+    if not t.plain:
+        raise NotImplementedError("names that need CSV quoting")  # identifiers never do; see _Tables.plain
+    links = ct.links
+    a_csv, a_label = _end(design, t, L.a[links], L.a_port[links], first, n)
+    b_csv, b_label = _end(design, t, L.b[links], L.b_port[links], first, n)
+    length = np.where(legs > 1, L.length_mm[ct.links[first]].astype(np.int64), ct.length_mm[cab])
+    bin_idx, metres = _lengths(length)
+    ids = _ids(ct.cable[cab])
+    tag = ids.copy()
+    brk = np.flatnonzero(legs > 1)
+    tag[brk] = tag[brk] + "." + _digits(int(leg.max()) + 1)[leg[brk]]
+    label = tag + " " + a_label + " > " + b_label
+    mid = _middle(t, leg, legs, n, ct.medium[cab], bin_idx)
+    rows = map(",".join, zip(ids.tolist(), mid.tolist(), metres.tolist(), a_csv.tolist(), b_csv.tolist(),
+                             label.tolist()))
+    return (head + "\n".join(rows) + "\n").encode("utf-8")
 
 
 @emitter("cabling", cost=2)

@@ -127,17 +127,44 @@ def _write_cluster(g: Graph, tree: dict[tuple[str, ...], list[Node]], path: tupl
         out.append(f"{pad}  graph {attrs(label=label, style='rounded', color='gray60', fontname=FONT)};")
     for n in tree.get(path, []):
         out.append(pad + _node_line(n))
-    children = sorted({p[: depth + 1] for p in tree if len(p) > depth and p[:depth] == path})
+    children = [p for p in tree if len(p) == depth + 1 and p[:depth] == path]   # in order of first node
     for child in children:
         _write_cluster(g, tree, child, out, counter)
     if path:
         out.append(f"{pad}}}")
 
 
-def _edge_line(g: Graph, e: Edge) -> str:
+def _stagger(g: Graph) -> dict[int, int]:
+    """`minlen` per edge index, spreading the many leaves of one hub over a few ranks.
+
+    Graphviz puts all leaves of a node on one rank, so a fabric with 40
+    supernodes below it becomes a picture 40 nodes wide; like Graphviz's
+    `unflatten`, leaf edges get minlen 1, 2, ... cyclically.
+    """
+    degree: dict[str, int] = {}
+    for e in g.edges:
+        degree[e.a] = degree.get(e.a, 0) + 1
+        degree[e.b] = degree.get(e.b, 0) + 1
+    leaves: dict[str, list[int]] = {}
+    for i, e in enumerate(g.edges):
+        if degree[e.b] == 1 and degree[e.a] > 1:
+            leaves.setdefault(e.a, []).append(i)
+        elif degree[e.a] == 1 and degree[e.b] > 1:
+            leaves.setdefault(e.b, []).append(i)
+    out: dict[int, int] = {}
+    for edges in leaves.values():
+        if len(edges) >= 6:
+            rows = max(2, round(math.sqrt(len(edges) / 3)))
+            out.update({i: 1 + k % rows for k, i in enumerate(edges)})
+    return out
+
+
+def _edge_line(g: Graph, e: Edge, minlen: int = 1) -> str:
     style = dict(MEDIUM_STYLE[e.medium])
     width = 1 + math.log10(max(e.links, 1)) / 2
     kw: dict[str, object] = {"penwidth": f"{width:.2f}", **style}
+    if minlen > 1:
+        kw["minlen"] = minlen
     if g.label_single or e.links > 1:
         kw["label"] = label_lines(edge_label(e))
         kw["fontcolor"] = style["color"]
@@ -152,7 +179,8 @@ def to_dot(g: Graph) -> str:
            f"  edge {attrs(fontname=FONT, fontsize=8)};"]
     tree = _cluster_tree(g)
     _write_cluster(g, tree, (), out, [0])
-    out += [_edge_line(g, e) for e in g.edges]
+    stagger = _stagger(g)
+    out += [_edge_line(g, e, stagger.get(i, 1)) for i, e in enumerate(g.edges)]
     out.append("}")
     return "\n".join(out) + "\n"
 

