@@ -25,14 +25,14 @@ from ..diagnostics import Diagnostic, error
 from ..ir.flat import port_table
 from ..ir.model import Design, Require, Selector
 from . import check
-from .common import (WORDS, bad_require, bound_value, capacity, count, declarations, forwarding, instance_classes,
+from .common import (KNOWN_FUNCS, WORDS, bad_require, bound_value, capacity, count, declarations, forwarding, instance_classes,
                      instance_note, names, rate_text, ratio_text, satisfies, scope_range)
 from .flow import max_flow
 
 
 @check("bandwidth")
 def check_bandwidth(design: Design) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
+    out = _unknown_functions(design)
     for decl in declarations(design, ("bandwidth", "aggregate", "oversubscription", "bisection")):
         fn = {"bandwidth": _injection, "aggregate": _aggregate, "oversubscription": _oversubscription,
               "bisection": _bisection}[decl[0].func]
@@ -40,6 +40,15 @@ def check_bandwidth(design: Design) -> list[Diagnostic]:
         if d is not None:
             out.append(d)
     return out
+
+
+def _unknown_functions(design: Design) -> list[Diagnostic]:
+    """Requires naming no known function (reported here, once per declaration)."""
+    from ..suggest import did_you_mean
+    unknown = tuple(sorted({rq.func for rq in design.requires if rq.func not in KNOWN_FUNCS}))
+    return [bad_require(decl[0], f"unknown requirement `{decl[0].func}`",
+                        did_you_mean(decl[0].func, list(KNOWN_FUNCS)) or "requirements: " + ", ".join(KNOWN_FUNCS))
+            for decl in declarations(design, unknown)]
 
 
 # --------------------------------------------------------------------------- injection
@@ -190,6 +199,7 @@ def _oversubscription(design: Design, decl: list[Require]) -> Diagnostic | None:
     up_first = t1 >= t2
     up, down = (c1, c2) if up_first else (c2, c1)
     gu, gd = (g1, g2) if up_first else (g2, g1)
+    tu, td = (rq.args[0].text, rq.args[1].text) if up_first else (rq.args[1].text, rq.args[0].text)
     ratios = [Fraction(int(d), int(u)) if u > 0 else None for d, u in zip(down.tolist(), up.tolist())]
     finite = sorted(r for r in ratios if r is not None)
     bad = [i for i, r in enumerate(ratios) if (r is None and down[i] > 0) or (r is not None and not satisfies(r, rq.op, bound))]
@@ -198,11 +208,11 @@ def _oversubscription(design: Design, decl: list[Require]) -> Diagnostic | None:
     k = max(bad, key=lambda i: (ratios[i] is None, ratios[i] or 0))
     typical = finite[len(finite) // 2] if finite else None
     shown = "no connected uplinks" if ratios[k] is None else ratio_text(ratios[k])
-    notes = (f"downlinks `.{gd}` {rate_text(int(down[k]))} : uplinks `.{gu}` {rate_text(int(up[k]))} at "
+    notes = (f"downlinks `{td}` {rate_text(int(down[k]))} : uplinks `{tu}` {rate_text(int(up[k]))} at "
              f"`{design.devices.name[devs[k]]}`",
              f"typical (median) {ratio_text(typical) if typical is not None else 'n/a'} over {count(devs.size, 'switch', 'switches')}; "
              f"{len(bad):,} exceed the bound",
-             f"`{gu}` is taken as the uplink side: its links lead further from the endpoints")
+             f"`{tu}` is taken as the uplink side: its links lead further from the endpoints")
     return error("SN0402", f"switch `{design.devices.name[devs[k]]}` is oversubscribed {shown} (downlink : uplink), "
                  f"the requirement is {WORDS[rq.op]} {ratio_text(bound)}", rq.span,
                  label=f"{count(len(bad), 'switch', 'switches')} over the bound", notes=notes,
@@ -257,8 +267,9 @@ def _bisection_report(design: Design, decl: list[Require], k: int, flow, bound: 
         notes.append(f"{n_bad:,} of {len(decl):,} instances fall short; worst {instance_note(design, rq)}")
     if not flow.exact:
         notes.append("capacities were rounded down to fit the max-flow solver; the value is a lower bound")
-    return error("SN0403", f"bisection of `{sel.text}` is {rate_text(flow.value)}, the requirement is "
-                 f"{WORDS[rq.op]} {rate_text(bound)}", rq.span, label="max-flow between the two halves",
+    what = f"`{rq.args[0].text}` : `{rq.args[1].text}`" if len(rq.args) == 2 else f"`{sel.text}`"
+    return error("SN0403", f"bisection of {what} is {rate_text(flow.value)}, the requirement is "
+                 f"{WORDS[rq.op]} {rate_text(bound)}", rq.span, label="max-flow between the two " + ("sides" if len(rq.args) == 2 else "halves"),
                  notes=tuple(notes), hint="add capacity across the minimum cut named in the notes")
 
 
@@ -274,6 +285,6 @@ def _cut_note(design: Design, flow) -> str:  # noqa: ANN001
     for i in order.tolist():
         c = design.connects[int(con[i])] if 0 <= int(con[i]) < len(design.connects) else None
         where = f" ({c.span})" if c is not None and c.span is not None else ""
-        parts.append(f"{int(cnt[i]):,} links of `{c.text if c else '?'}`{where}")
+        parts.append(f"{count(int(cnt[i]), 'link')} of `{c.text if c else '?'}`{where}")
     cap = int(capacity(design)[cut].sum())
     return f"minimum cut: {count(cut.size, 'link')} ({rate_text(cap)}): " + "; ".join(parts + own)

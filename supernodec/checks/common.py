@@ -89,7 +89,8 @@ def time_text(seconds: Fraction | float) -> str:
 
 
 def length_text(mm: int) -> str:
-    return units.Quantity(Fraction(int(mm), 1000), units.LENGTH).format("m")
+    """"14.834 m": exact to the millimetre."""
+    return f"{exact_text(Fraction(int(mm), 1000))} m"
 
 
 def power_text(watts: Fraction | int) -> str:

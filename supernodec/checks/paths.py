@@ -38,6 +38,8 @@ FS_PER_S = 10**15
 BIG = float(2**50)
 HALF = BIG / 2
 BATCH = 32
+WORK = 5e7            # searches x (nodes + arcs) before giving up: a few seconds
+MIN_SEARCHES = 16
 
 
 @dataclass
@@ -306,7 +308,7 @@ def worst_pair(g: PathGraph, A: np.ndarray, B: np.ndarray, bound: float | None =
         return res
     units = make_units(g, A)
     if budget is None:
-        budget = max(64, int(4e7 // max(g.n + g.csr.nnz, 1)))
+        budget = max(MIN_SEARCHES, int(WORK // max(g.n + g.csr.nnz, 1)))
     _evaluate(g, units[:1], B, res)
     marks = _landmarks(g, A, B, units)
     res.searches += 3 + len(marks)

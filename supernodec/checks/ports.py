@@ -60,7 +60,7 @@ def _span(design: Design, c: int):  # noqa: ANN202 - Span | None
 
 def _of_connect(design: Design, c: int, n: int) -> str:
     total = int(np.count_nonzero(design.links.connect == c))
-    return f"{n:,} of the {count(total, 'link')} of this connect" if total > 1 else "the link of this connect"
+    return f"{n:,} of the {count(total, 'link')} of this connect" if total > 1 else "its one link"
 
 
 def _port_rows(design: Design) -> tuple[np.ndarray, np.ndarray]:
@@ -78,7 +78,7 @@ def _protocols(design: Design) -> list[Diagnostic]:
         k = int(ids[0])
         out.append(error(
             "SN0604", f"{_end(design, k, 'a')} speaks {PROTOCOLS[pa[k]]} but {_end(design, k, 'b')} speaks {PROTOCOLS[pb[k]]}",
-            _span(design, c), label=f"{_of_connect(design, c, len(ids))} join different protocols",
+            _span(design, c), label=f"{_of_connect(design, c, len(ids))}: different protocols",
             hint="connect ports of the same protocol, or put a NIC or gateway between them"))
     return out
 
@@ -86,7 +86,7 @@ def _protocols(design: Design) -> list[Diagnostic]:
 def _rates(design: Design) -> list[Diagnostic]:
     ca, cb = link_end_rates(design)
     cap = capacity(design)
-    slow = cap < np.maximum(ca, cb)
+    slow = (cap < np.maximum(ca, cb)) & ~_overloaded(design)   # an overloaded module is its own error
     out = []
     for c, ids in _per_connect(design, slow):
         k = int(ids[0])
@@ -100,7 +100,7 @@ def _rates(design: Design) -> list[Diagnostic]:
             why = f"{_end(design, k, 'a')} offers {rate_text(int(ca[k]))} but {_end(design, k, 'b')} offers {rate_text(int(cb[k]))}"
         out.append(warning(
             "SN0606", f"link runs at {rate_text(int(cap[k]))}: {why}", _span(design, c),
-            label=f"{_of_connect(design, c, len(ids))} run at the lower rate",
+            label=f"{_of_connect(design, c, len(ids))}: the lower rate wins",
             hint="connect ports of equal rate, split the faster port, or use a medium that carries the full rate"))
     return out
 
@@ -123,7 +123,7 @@ def _forms(design: Design) -> list[Diagnostic]:
         what = (f"{_end(design, k, side)} is a backplane port and takes no medium, but the link uses `{m.qname}`"
                 if form == "backplane" else
                 f"`{m.qname}` is {m.form} but {_end(design, k, side)} is {form}")
-        out.append(error("SN0607", what, _span(design, c), label=f"{_of_connect(design, c, len(ids))} do not fit",
+        out.append(error("SN0607", what, _span(design, c), label=f"{_of_connect(design, c, len(ids))}: connector mismatch",
                          hint=(f"choose a {form} medium, or `medium auto`" if form != "backplane"
                                else "leave out `medium` for board and backplane links")))
     missing = ~has & _PLUGGABLE[fa] & _PLUGGABLE[fb]
@@ -132,22 +132,27 @@ def _forms(design: Design) -> list[Diagnostic]:
         out.append(warning(
             "SN0608", f"{_end(design, k, 'a')} ({FORMS[int(fa[k])]}) and {_end(design, k, 'b')} ({FORMS[int(fb[k])]}) "
             "are pluggable ports, but the link names no cable or optic", _span(design, c),
-            label=f"{_of_connect(design, c, len(ids))} have no medium",
+            label=f"{_of_connect(design, c, len(ids))}: no medium",
             hint="add `medium auto` (or name a cable or optic) so the BOM and the cabling plan count it"))
     return out
 
 
+def _overloaded(design: Design) -> np.ndarray:
+    """Per link: its module carries more links than the medium's `links_per_module`."""
+    lpm = np.array([p.links_per_module or 1 for p in design.parts] + [1], dtype=np.int64)[design.links.medium]
+    return (design.links.medium >= 0) & (links_per_cable(design) > lpm)
+
+
 def _modules(design: Design) -> list[Diagnostic]:
     per = links_per_cable(design)
-    lpm = np.array([p.links_per_module or 1 for p in design.parts] + [1], dtype=np.int64)[design.links.medium]
-    over = (design.links.medium >= 0) & (per > lpm)
+    over = _overloaded(design)
     out = []
     for c, ids in _per_connect(design, over):
         k = int(ids[0])
         m = design.parts[int(design.links.medium[k])]
         out.append(error(
             "SN0612", f"{int(per[k])} links share one `{m.qname}`, which carries {count(m.links_per_module or 1, 'link')} per module",
-            _span(design, c), label=f"{_of_connect(design, c, len(ids))} overload their module",
+            _span(design, c), label=f"{_of_connect(design, c, len(ids))}: too many per module",
             hint=f"bundle or split at most {m.links_per_module or 1} links per module, or use a medium that carries more"))
     return out
 

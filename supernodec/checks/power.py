@@ -32,11 +32,11 @@ def check_power(design: Design) -> list[Diagnostic]:
         per_rack, parts = rack_power(design)
         out += _rack_budgets(design, per_rack, parts)
         out += _hall_budgets(design, per_rack)
-        out += _requires(design, per_rack)
+        out += _requires(design, per_rack, parts)
         out += _space(design)
         out += _cooling(design)
     else:
-        out += _requires(design, [])
+        out += _requires(design, [], [])
     return out
 
 
@@ -136,7 +136,7 @@ def _hall_budgets(design: Design, power: list[Fraction]) -> list[Diagnostic]:
     return out
 
 
-def _requires(design: Design, power: list[Fraction]) -> list[Diagnostic]:
+def _requires(design: Design, power: list[Fraction], detail: list[dict[int, int]]) -> list[Diagnostic]:
     out = []
     for decl in declarations(design, ("power",)):
         rq = decl[0]
@@ -148,13 +148,14 @@ def _requires(design: Design, power: list[Fraction]) -> list[Diagnostic]:
             out.append(bad_require(rq, "`power` takes one selector: `rack` or a group of devices",
                                    "write `require power(rack) <= 60 kW`"))
             continue
-        d = _rack_require(design, decl, power, bound) if rq.args[0].racks else _device_require(design, decl, bound)
+        d = _rack_require(design, decl, power, detail, bound) if rq.args[0].racks else _device_require(design, decl, bound)
         if d is not None:
             out.append(d)
     return out
 
 
-def _rack_require(design: Design, decl: list, power: list[Fraction], bound: Fraction) -> Diagnostic | None:
+def _rack_require(design: Design, decl: list, power: list[Fraction], detail: list[dict[int, int]],
+                  bound: Fraction) -> Diagnostic | None:
     rq = decl[0]
     racks = sorted({int(i) for r in decl for i in r.args[0].devices.tolist() if 0 <= i < len(power)})
     bad = [i for i in racks if not satisfies(power[i], rq.op, bound)]
@@ -163,7 +164,7 @@ def _rack_require(design: Design, decl: list, power: list[Fraction], bound: Frac
     k = max(bad, key=lambda i: (power[i], -i))
     return error("SN0705", f"rack `{design.racks[k].name}` draws {power_text(power[k])}, the requirement is "
                  f"{WORDS[rq.op]} {power_text(bound)}", rq.span, label=f"{count(len(bad), 'rack')} of {len(racks):,}",
-                 hint="spread the load over more racks, or relax the bound")
+                 notes=(_breakdown(design, detail[k]),), hint="spread the load over more racks, or relax the bound")
 
 
 def _device_require(design: Design, decl: list, bound: Fraction) -> Diagnostic | None:

@@ -28,7 +28,8 @@ def check_reach(design: Design) -> list[Diagnostic]:
     L = design.links
     if len(L) == 0 or not (L.medium >= 0).any():
         return []
-    return _too_long(design) + _too_many_racks(design)
+    long = too_long(design)
+    return _too_long(design, long) + _too_many_racks(design, long)
 
 
 def _reach_mm(design: Design) -> np.ndarray:
@@ -36,10 +37,15 @@ def _reach_mm(design: Design) -> np.ndarray:
     return np.array(vals + [-1], dtype=np.int64)
 
 
-def _too_long(design: Design) -> list[Diagnostic]:
+def too_long(design: Design) -> np.ndarray:
+    """Per link: longer than its medium reaches."""
     L = design.links
     reach = _reach_mm(design)[L.medium]
-    bad = (L.medium >= 0) & (reach >= 0) & (L.length_mm >= 0) & (L.length_mm.astype(np.int64) > reach)
+    return (L.medium >= 0) & (reach >= 0) & (L.length_mm >= 0) & (L.length_mm.astype(np.int64) > reach)
+
+
+def _too_long(design: Design, bad: np.ndarray) -> list[Diagnostic]:
+    L = design.links
     out = []
     for c, ids in _per_connect(design, bad):
         k = int(ids[np.argmax(L.length_mm[ids])])
@@ -52,7 +58,7 @@ def _too_long(design: Design) -> list[Diagnostic]:
         out.append(error(
             "SN0610", f"link {_end(design, k, 'a')} -> {_end(design, k, 'b')} is {length_text(length)} long, "
             f"but `{m.qname}` reaches {_reach(m)}", _span(design, c),
-            label=f"{_of_connect(design, c, len(ids))} are longer than {_reach(m)}",
+            label=f"{_of_connect(design, c, len(ids))}: longer than {_reach(m)}",
             notes=(_length_note(design, k),), hint=hint))
     return out
 
@@ -117,10 +123,11 @@ def _rack_span(design: Design, ids: np.ndarray) -> np.ndarray:
     return out
 
 
-def _too_many_racks(design: Design) -> list[Diagnostic]:
+def _too_many_racks(design: Design, long: np.ndarray) -> list[Diagnostic]:
+    """Electrical media spanning more racks than allowed (links already too long are reported once, above)."""
     L = design.links
     limit = np.array([p.max_racks if p.max_racks is not None else -1 for p in design.parts] + [-1], dtype=np.int64)[L.medium]
-    cand = np.flatnonzero((L.medium >= 0) & (limit >= 1))
+    cand = np.flatnonzero((L.medium >= 0) & (limit >= 1) & ~long)
     if cand.size == 0:
         return []
     span = _rack_span(design, cand)
@@ -134,12 +141,12 @@ def _too_many_racks(design: Design) -> list[Diagnostic]:
         m = design.parts[int(L.medium[k])]
         ra, rb = design.racks[int(design.devices.rack[L.a[k]])], design.racks[int(design.devices.rack[L.b[k]])]
         where = ("in different rows" if spans[k] == NO_LIMIT else
-                 f"{count(int(spans[k]), 'rack')} apart" if ra.slot is not None else "in different racks")
+                 f"spanning {count(int(spans[k]), 'rack')}" if ra.slot is not None else "in different racks")
         better = cheapest_reaching(design, k, max(int(L.length_mm[k]), 0))
         out.append(error(
             "SN0611", f"`{m.qname}` may span {count(m.max_racks or 0, 'rack')}, but link {_end(design, k, 'a')} -> "
             f"{_end(design, k, 'b')} joins racks `{ra.name}` and `{rb.name}` {where}", _span(design, c),
-            label=f"{_of_connect(design, c, len(ids))} span too many racks",
+            label=f"{_of_connect(design, c, len(ids))}: too many racks",
             hint=(f"use `{better.qname}`, the cheapest catalog medium allowed there" if better is not None
                   else "use an optic, or place both ends in the same rack")))
     return out

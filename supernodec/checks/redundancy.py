@@ -106,7 +106,8 @@ def pairwise_connected(n_members: int, att_m: np.ndarray, label: np.ndarray) -> 
     touched[pairs[0]] = True
     if not touched.all():
         lonely = int(np.flatnonzero(~touched)[0])
-        return (lonely, 1 if lonely == 0 else 0)
+        other = 1 if lonely == 0 else 0
+        return (min(lonely, other), max(lonely, other))
     labels, per = np.unique(pairs[1], return_counts=True)
     if (per == n_members).any():
         return None
