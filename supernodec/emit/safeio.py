@@ -5,10 +5,10 @@ YAML: a small block-style writer for the plain data the manifests hold
 when it is an identifier-like word (letters, digits, `_ . / -`, starting with
 a letter, `_` or `/`) that is not a YAML 1.1/1.2 special word (`yes`, `no`,
 `on`, `off`, `y`, `n`, `true`, `false`, `null`, ...); every other string is
-double-quoted with JSON escapes, which YAML 1.1 and 1.2 read alike. PyYAML's
-own quoting follows YAML 1.1 only (`1e3` stays plain and a YAML 1.2 reader,
-e.g. Go's in Kubernetes tooling, reads a number), and its representer is too
-slow for a 100k-accelerator inventory.
+double-quoted in printable ASCII with `\\u`/`\\U` escapes, which YAML 1.1
+and 1.2 read alike. PyYAML's own quoting follows YAML 1.1 only (`1e3` stays
+plain, and a YAML 1.2 reader such as Go's in Kubernetes tooling reads a
+number), and its representer is too slow for a 100k-accelerator inventory.
 
 CSV: a text cell that starts with `= + - @`, TAB or CR is read as a formula by
 spreadsheet programs, so it gets a leading apostrophe (OWASP's advice).
@@ -19,12 +19,29 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from typing import Any, Iterable, Sequence
 
 _PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./-]*\Z")
+_ASCII_SAFE = re.compile(r'[ !#-\[\]-~]*\Z')   # printable ASCII but `"` and `\\`
 _SPECIAL = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"})
+
+
+def quote(s: str) -> str:
+    """A YAML double-quoted scalar in printable ASCII: `\\uXXXX`/`\\UXXXXXXXX` for the rest."""
+    if _ASCII_SAFE.match(s):
+        return '"' + s + '"'
+    out = ['"']
+    for ch in s:
+        o = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif 0x20 <= o < 0x7F:
+            out.append(ch)
+        else:
+            out.append(f"\\u{o:04x}" if o <= 0xFFFF else f"\\U{o:08x}")
+    out.append('"')
+    return "".join(out)
 
 
 def yaml_scalar(v: Any) -> str:
@@ -37,7 +54,7 @@ def yaml_scalar(v: Any) -> str:
     if isinstance(v, str):
         if _PLAIN.match(v) and v.lower() not in _SPECIAL:
             return v
-        return json.dumps(v, ensure_ascii=False)
+        return quote(v)
     raise TypeError(f"no YAML form for {type(v).__name__}")
 
 
