@@ -32,8 +32,7 @@ def build_design(el: Any, name: str, block: Block, span: Any) -> Design:
     sns = tuple(Supernode(n, t, lo, hi, sp) for (n, t, lo, hi, sp) in block.supernodes)
     for k, s in enumerate(sns):
         devices.supernode[s.first_device:s.end_device] = k
-    rack_sn = [int(devices.supernode[np.flatnonzero(block.rack == r)[0]]) if (block.rack == r).any() else -1
-               for r in range(len(racks))] if len(racks) < 5000 else [-1] * len(racks)
+    rack_sn = _rack_supernodes(block.rack, devices.supernode, len(racks))
     racks = tuple(Rack(r.name, r.part, r.hall, r.row, r.slot, r.x, r.y, rack_sn[i], r.span) for i, r in enumerate(racks))
     return Design(
         name=name, parts=tuple(el.parts), devices=devices, links=links, racks=racks,
@@ -44,6 +43,15 @@ def build_design(el: Any, name: str, block: Block, span: Any) -> Design:
         requires=tuple(_require(rq, racks) for rq in block.requires),
         memory=tuple(MemoryDecl(_sn_of(m, devices), m[1].astype(np.int32), m[2], m[3], m[4]) for m in block.memory),
         params=dict(el.params), settings=_settings(el), span=span)
+
+
+def _rack_supernodes(dev_rack: np.ndarray, dev_sn: np.ndarray, n_racks: int) -> list[int]:
+    """The supernode of the first device (by index) placed in each rack; -1 for empty racks."""
+    out = np.full(n_racks, -1, dtype=np.int64)
+    placed = np.flatnonzero(dev_rack >= 0)
+    racks, first = np.unique(dev_rack[placed], return_index=True)
+    out[racks] = dev_sn[placed[first]]
+    return out.tolist()
 
 
 def _settings(el: Any) -> dict[str, Any]:
@@ -81,22 +89,33 @@ def _racks(el: Any, block: Block) -> list[Rack]:
     return out
 
 
+LENGTH_CHUNK = 1 << 21   # links per step: bounds the float temporaries at a million accelerators
+
+
 def _lengths(el: Any, block: Block, racks: list[Rack]) -> np.ndarray:
     """Cable length in mm from placement; -1 where either end is not placed."""
     n = block.n_links
     if n == 0:
         return np.zeros(0, dtype=np.int32)
     s = _settings(el)
-    a, b = block.links["a"], block.links["b"]
-    ra, rb = block.rack[a], block.rack[b]
-    ua, ub = block.u[a].astype(np.float64), block.u[b].astype(np.float64)
     nr = len(racks)
     xs = np.array([float(r.x) if r.x is not None else np.nan for r in racks] + [np.nan])
     ys = np.array([float(r.y) if r.y is not None else np.nan for r in racks] + [np.nan])
     hs = np.array([float(el.parts[r.part].height or 42) for r in racks] + [42.0])
+    floor_xy = (xs, ys, hs, nr, float(s["slack"]), float(s["routing_factor"]), float(s["tray_height"]))
+    out = np.empty(n, dtype=np.int32)
+    for lo in range(0, n, LENGTH_CHUNK):
+        hi = min(n, lo + LENGTH_CHUNK)
+        out[lo:hi] = _lengths_of(block, block.links["a"][lo:hi], block.links["b"][lo:hi], floor_xy)
+    return out
+
+
+def _lengths_of(block: Block, a: np.ndarray, b: np.ndarray, floor_xy: tuple) -> np.ndarray:
+    xs, ys, hs, nr, slack, rf, tray = floor_xy
+    ra, rb = block.rack[a], block.rack[b]
+    ua, ub = block.u[a].astype(np.float64), block.u[b].astype(np.float64)
     ia = np.where(ra >= 0, ra, nr)
     ib = np.where(rb >= 0, rb, nr)
-    slack, rf, tray = float(s["slack"]), float(s["routing_factor"]), float(s["tray_height"])
     same = (ra == rb) & (ra >= 0)
     vert_same = np.abs(ua - ub) * U_MM / 1000.0
     floor = (np.abs(xs[ia] - xs[ib]) + np.abs(ys[ia] - ys[ib])) * rf
@@ -108,25 +127,29 @@ def _lengths(el: Any, block: Block, racks: list[Rack]) -> np.ndarray:
 
 
 def _auto_medium(el: Any, block: Block, length: np.ndarray, medium: np.ndarray) -> np.ndarray:
-    """The cheapest catalog medium that carries the link's rate and reaches its length."""
+    """The cheapest catalog medium that carries the link's rate and reaches its length.
+
+    Links are grouped by the port groups at their ends (rate and form are properties of
+    the group), so the Python work is per group pair, the rest is numpy."""
     media = [(i, p) for i, p in enumerate(el.parts) if p.kind in ("optic", "cable") and p.reach is not None]
     media.sort(key=lambda ip: (ip[1].price if ip[1].price is not None else Fraction(10**9), ip[1].reach, ip[1].qname))
     auto = np.flatnonzero(medium == MEDIUM_AUTO)
-    parts = block.part
-    a, b = block.links["a"][auto], block.links["b"][auto]
-    ap, bp = block.links["a_port"][auto], block.links["b_port"][auto]
-    keys: dict[tuple[int, int, int, int], list[int]] = {}
-    pa, pb = parts[a], parts[b]
-    for k in range(len(auto)):
-        keys.setdefault((int(pa[k]), int(ap[k]), int(pb[k]), int(bp[k])), []).append(k)
-    for (xa, xap, xb, xbp), ks in sorted(keys.items()):
-        ga, _ = el.parts[xa].port_group_of(xap)
-        gb, _ = el.parts[xb].port_group_of(xbp)
-        rate = min(ga.rate, gb.rate)
-        forms = {f for f in (ga.form, gb.form) if f}
-        cands = [(i, p) for i, p in media if (p.rate is None or p.rate >= rate)
-                 and (not forms or p.form is None or p.form in forms)]
-        idx = auto[np.asarray(ks)]
+    L = block.links
+    pa, pb = block.part[L["a"][auto]], block.part[L["b"][auto]]
+    ga, gb = _group_index(el, pa, L["a_port"][auto]), _group_index(el, pb, L["b_port"][auto])
+    n_parts = len(el.parts)
+    n_groups = max((len(p.ports) for p in el.parts), default=0) + 1
+    keys = ((pa.astype(np.int64) * n_groups + ga) * n_parts + pb) * n_groups + gb
+    order = np.argsort(keys, kind="stable")       # stable: link order within a group
+    sk = keys[order]
+    starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]]) if len(sk) else np.zeros(0, dtype=np.int64)
+    bounds = np.r_[starts, len(sk)]
+    failed: list[np.ndarray] = []
+    for u in range(len(starts)):
+        ks = order[bounds[u]:bounds[u + 1]]
+        xa, xga, xb, xgb = int(pa[ks[0]]), int(ga[ks[0]]), int(pb[ks[0]]), int(gb[ks[0]])
+        rate, cands = _candidates(el, media, xa, xga, xb, xgb)
+        idx = auto[ks]
         lens = length[idx]
         chosen = np.full(len(idx), -3, dtype=np.int64)
         for i, p in cands:
@@ -134,18 +157,50 @@ def _auto_medium(el: Any, block: Block, length: np.ndarray, medium: np.ndarray) 
             ok = (chosen == -3) & ((lens < 0) | (lens <= reach_mm))
             chosen[ok] = i
         if (chosen == -3).any():
-            k0 = int(idx[np.flatnonzero(chosen == -3)[0]])
-            far = int(lens[np.flatnonzero(chosen == -3)[0]])
-            cid = int(block.links["connect"][k0])
-            best = max((p.reach for _i, p in cands), default=None)
-            raise DiagnosticError(error(
-                "SN0605", f"no catalog medium carries {_rate(rate)} over {far / 1000:g} m for `{block.names[int(block.links['a'][k0])]}` -> `{block.names[int(block.links['b'][k0])]}`",
-                el.connects[cid][2], label="`medium auto` found nothing",
-                notes=(f"{len(cands)} media match the rate and form; the longest reach is {float(best):g} m" if best is not None
-                       else "no medium in the imported catalogs matches the ports' rate and form",),
-                hint="import an optics catalog with longer reach, or move the racks closer"))
+            failed.append(ks[chosen == -3])
         medium[idx] = chosen
+    if failed:
+        _no_medium(el, block, media, auto, np.concatenate(failed), length)
     return medium
+
+
+def _group_index(el: Any, parts: np.ndarray, ports: np.ndarray) -> np.ndarray:
+    """Index of the port group each (part, port) falls in (`Part.port_group_of`)."""
+    out = np.zeros(len(parts), dtype=np.int64)
+    for part in np.unique(parts).tolist():
+        sel = parts == part
+        ends = np.cumsum([g.count for g in el.parts[part].ports])
+        out[sel] = np.searchsorted(ends, ports[sel], side="right")
+    return out
+
+
+def _candidates(el: Any, media: list, xa: int, xga: int, xb: int, xgb: int) -> tuple[Fraction, list]:
+    ga, gb = el.parts[xa].ports[xga], el.parts[xb].ports[xgb]
+    rate = min(ga.rate, gb.rate)
+    forms = {f for f in (ga.form, gb.form) if f}
+    return rate, [(i, p) for i, p in media if (p.rate is None or p.rate >= rate)
+                  and (not forms or p.form is None or p.form in forms)]
+
+
+def _no_medium(el: Any, block: Block, media: list, auto: np.ndarray, ks: np.ndarray, length: np.ndarray) -> None:
+    """SN0605 for the first failing link by (part, port, part, port), then link order."""
+    L = block.links
+    a, b = L["a"][auto[ks]], L["b"][auto[ks]]
+    pa, pb = block.part[a], block.part[b]
+    k0 = int(auto[ks[np.lexsort((ks, L["b_port"][auto[ks]], pb, L["a_port"][auto[ks]], pa))[0]]])
+    ia, ib = int(L["a"][k0]), int(L["b"][k0])
+    xga = int(_group_index(el, block.part[[ia]], L["a_port"][[k0]])[0])
+    xgb = int(_group_index(el, block.part[[ib]], L["b_port"][[k0]])[0])
+    rate, cands = _candidates(el, media, int(block.part[ia]), xga, int(block.part[ib]), xgb)
+    far = int(length[k0])
+    cid = int(L["connect"][k0])
+    best = max((p.reach for _i, p in cands), default=None)
+    raise DiagnosticError(error(
+        "SN0605", f"no catalog medium carries {_rate(rate)} over {far / 1000:g} m for `{block.names[ia]}` -> `{block.names[ib]}`",
+        el.connects[cid][2], label="`medium auto` found nothing",
+        notes=(f"{len(cands)} media match the rate and form; the longest reach is {float(best):g} m" if best is not None
+               else "no medium in the imported catalogs matches the ports' rate and form",),
+        hint="import an optics catalog with longer reach, or move the racks closer"))
 
 
 def _rate(bps: Fraction) -> str:
