@@ -11,6 +11,7 @@ each at least the base size).
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shutil
@@ -163,23 +164,22 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("spec", sorted(EXAMPLES.glob("*.sn")) + [DUAL],
-                         ids=[p.stem for p in sorted(EXAMPLES.glob("*.sn"))] + ["dual_pod_roce"])
-def test_slurmctld_loads_tree_topology(spec, tmp_path):
-    if shutil.which("slurmctld") is None or shutil.which("scontrol") is None:
-        pytest.skip("slurmctld not installed: tests/tools/install-slurm.sh (make test, as root on Debian) installs it")
-    files = emit_files(compile_design(spec), "slurm")
-    (tmp_path / "topology.conf").write_bytes(files["slurm/topology.conf"])
+def run_slurmctld(tmp_path: Path, topology: bytes, nodes_conf: bytes, plugin: str) -> tuple[str, str]:
+    """Start slurmctld -D in its own session, return (`scontrol show topology`, slurmctld's log).
+
+    The whole process group is stopped in `finally`, and no process may be left with our
+    SLURM_CONF in its environment.
+    """
+    (tmp_path / "topology.conf").write_bytes(topology)
     # this machine cannot resolve the node names (slurmctld looks them up at start): point the
     # lines without a declared management address at loopback, as formats.md's script does
     (tmp_path / "nodes.conf").write_text("".join(
         ln + (" NodeAddr=127.0.0.1" if ln.startswith("NodeName=") and "NodeAddr=" not in ln else "") + "\n"
-        for ln in files["slurm/nodes.conf"].decode().splitlines()))
+        for ln in nodes_conf.decode().splitlines()))
     (tmp_path / "state").mkdir()
     (tmp_path / "spool").mkdir()
     conf = tmp_path / "slurm.conf"
-    conf.write_text(_slurm_conf(tmp_path, _free_port()))
+    conf.write_text(_slurm_conf(tmp_path, _free_port()).replace("topology/tree", plugin))
     env = {**os.environ, "SLURM_CONF": str(conf)}
     log = open(tmp_path / "ctld.log", "wb")
     proc = subprocess.Popen(["slurmctld", "-D", "-i"], cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -195,16 +195,65 @@ def test_slurmctld_loads_tree_topology(spec, tmp_path):
         _stop(proc)
         log.close()
         assert _procs_with(str(conf)) == [], "slurmctld or a child is still running"
+    return shown.stdout, (tmp_path / "ctld.log").read_text()
+
+
+def complaints(log: str) -> list[str]:
+    """slurmctld's topology warnings and errors (formats.md's filter)."""
+    return [ln for ln in log.splitlines()
+            if re.search(r"fatal|topolog|switch|block|invalid|lookup failure|lack access", ln, re.I)
+            and not re.search(r"state file|Trying backup|MailProg", ln, re.I)]
+
+
+ALL_SPECS = sorted(EXAMPLES.glob("*.sn")) + [DUAL]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("spec", ALL_SPECS, ids=[p.stem for p in ALL_SPECS])
+def test_slurmctld_loads_tree_topology(spec, tmp_path):
+    if shutil.which("slurmctld") is None or shutil.which("scontrol") is None:
+        pytest.skip("slurmctld not installed: tests/tools/install-slurm.sh (make test, as root on Debian) installs it")
+    files = emit_files(compile_design(spec), "slurm")
+    shown, log = run_slurmctld(tmp_path, files["slurm/topology.conf"], files["slurm/nodes.conf"], "topology/tree")
     ours = kv_lines(files["slurm/topology.conf"].decode(), "SwitchName")
-    theirs = {r["SwitchName"]: r for r in kv_lines(shown.stdout, "SwitchName")}
+    theirs = {r["SwitchName"]: r for r in kv_lines(shown, "SwitchName")}
     assert sorted(theirs) == sorted(r["SwitchName"] for r in ours)
     for r in ours:
         if "Nodes" in r:
             assert sorted(expand(theirs[r["SwitchName"]]["Nodes"])) == sorted(expand(r["Nodes"]))
         else:
             assert sorted(expand(theirs[r["SwitchName"]]["Switches"])) == sorted(expand(r["Switches"]))
-    said = (tmp_path / "ctld.log").read_text()
-    complaints = [ln for ln in said.splitlines()
-                  if re.search(r"fatal|topolog|switch|block|invalid|lookup failure|lack access", ln, re.I)
-                  and not re.search(r"state file|Trying backup|MailProg", ln, re.I)]
-    assert complaints == [], complaints
+    assert complaints(log) == []
+
+
+def _has_block_plugin() -> bool:
+    patterns = ("/usr/lib/*/slurm*/topology_block.so", "/usr/lib*/slurm*/topology_block.so",
+                "/usr/local/lib*/slurm*/topology_block.so")
+    return any(glob.glob(p) for p in patterns)
+
+
+@pytest.mark.slow
+def test_slurmctld_refuses_a_broken_tree(tmp_path):
+    """The harness can fail: a switch naming an undefined child is fatal for slurmctld."""
+    if shutil.which("slurmctld") is None:
+        pytest.skip("slurmctld not installed: tests/tools/install-slurm.sh (make test, as root on Debian) installs it")
+    topo = b"SwitchName=leaf0 Nodes=n[0-1]\nSwitchName=spine Switches=leaf[0-1]\n"
+    with pytest.raises(AssertionError, match="invalid child"):
+        run_slurmctld(tmp_path, topo, b"NodeName=n[0-1] State=UNKNOWN\n", "topology/tree")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("spec", [CM384, DUAL], ids=["cloudmatrix384", "dual_pod_roce"])
+def test_slurmctld_loads_block_topology(spec, tmp_path):
+    if shutil.which("slurmctld") is None or not _has_block_plugin():
+        pytest.skip("no topology/block plugin: Debian bookworm's Slurm 22.05 predates it (added in Slurm 23.02, "
+                    "block lines in 23.11); the block file's rules are checked in "
+                    "test_nodes_and_blocks_agree_with_the_design instead")
+    files = emit_files(compile_design(spec), "slurm")
+    shown, log = run_slurmctld(tmp_path, files["slurm/topology-block.conf"], files["slurm/nodes.conf"],
+                               "topology/block")
+    ours = {b["BlockName"]: sorted(expand(b["Nodes"])) for b in kv_lines(files["slurm/topology-block.conf"].decode(),
+                                                                        "BlockName")}
+    theirs = {b["BlockName"]: sorted(expand(b["Nodes"])) for b in kv_lines(shown, "BlockName")}
+    assert theirs == ours
+    assert complaints(log) == []
