@@ -14,6 +14,7 @@ All figures are per direction, in bit/s internally; messages give bytes and bits
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -184,6 +185,35 @@ def _group_caps(design: Design, devices: np.ndarray, group: str) -> tuple[np.nda
     return bw, float(t.mean()) if t.size else -1.0
 
 
+@dataclass(frozen=True)
+class Ratios:
+    """Per switch of an `oversubscription(a : b)`: downlink and uplink capacity (bit/s)."""
+
+    devices: np.ndarray
+    down: np.ndarray
+    up: np.ndarray
+    down_text: str          # the selector taken as downlinks, e.g. "leaf.down"
+    up_text: str
+
+    def ratio(self, i: int) -> Fraction | None:
+        return Fraction(int(self.down[i]), int(self.up[i])) if self.up[i] > 0 else None
+
+
+def switch_ratios(design: Design, decl: list[Require]) -> Ratios:
+    """Downlink : uplink capacity of every switch of every instance of the declaration.
+
+    The side whose links reach devices further from the endpoints is the uplink side,
+    whichever order the groups are written in (ties: the first written is the uplinks).
+    """
+    rq = decl[0]
+    devs = np.concatenate([r.args[0].devices for r in decl]).astype(np.int64)
+    c1, t1 = _group_caps(design, devs, rq.args[0].port_group)  # type: ignore[arg-type]
+    c2, t2 = _group_caps(design, devs, rq.args[1].port_group)  # type: ignore[arg-type]
+    if t1 >= t2:
+        return Ratios(devs, c2, c1, rq.args[1].text, rq.args[0].text)
+    return Ratios(devs, c1, c2, rq.args[0].text, rq.args[1].text)
+
+
 def _oversubscription(design: Design, decl: list[Require]) -> Diagnostic | None:
     rq = decl[0]
     bound = bound_value(rq, units.DIMENSIONLESS)
@@ -192,31 +222,24 @@ def _oversubscription(design: Design, decl: list[Require]) -> Diagnostic | None:
     if len(rq.args) != 2 or not all(a.port_group for a in rq.args) or any(a.racks for a in rq.args):
         return bad_require(rq, "`oversubscription` compares two port groups of the same switches",
                            "write `require oversubscription(leaf.up : leaf.down) <= 1:1`")
-    devs = np.concatenate([r.args[0].devices for r in decl]).astype(np.int64)
-    g1, g2 = rq.args[0].port_group, rq.args[1].port_group
-    c1, t1 = _group_caps(design, devs, g1)
-    c2, t2 = _group_caps(design, devs, g2)
-    up_first = t1 >= t2
-    up, down = (c1, c2) if up_first else (c2, c1)
-    gu, gd = (g1, g2) if up_first else (g2, g1)
-    tu, td = (rq.args[0].text, rq.args[1].text) if up_first else (rq.args[1].text, rq.args[0].text)
-    ratios = [Fraction(int(d), int(u)) if u > 0 else None for d, u in zip(down.tolist(), up.tolist())]
-    finite = sorted(r for r in ratios if r is not None)
-    bad = [i for i, r in enumerate(ratios) if (r is None and down[i] > 0) or (r is not None and not satisfies(r, rq.op, bound))]
+    r = switch_ratios(design, decl)
+    ratios = [r.ratio(i) for i in range(r.devices.size)]
+    bad = [i for i, x in enumerate(ratios) if (x is None and r.down[i] > 0) or (x is not None and not satisfies(x, rq.op, bound))]
     if not bad:
         return None
     k = max(bad, key=lambda i: (ratios[i] is None, ratios[i] or 0))
+    finite = sorted(x for x in ratios if x is not None)
     typical = finite[len(finite) // 2] if finite else None
-    shown = "no connected uplinks" if ratios[k] is None else ratio_text(ratios[k])
-    notes = (f"downlinks `{td}` {rate_text(int(down[k]))} : uplinks `{tu}` {rate_text(int(up[k]))} at "
-             f"`{design.devices.name[devs[k]]}`",
-             f"typical (median) {ratio_text(typical) if typical is not None else 'n/a'} over {count(devs.size, 'switch', 'switches')}; "
-             f"{len(bad):,} exceed the bound",
-             f"`{tu}` is taken as the uplink side: its links lead further from the endpoints")
-    return error("SN0402", f"switch `{design.devices.name[devs[k]]}` is oversubscribed {shown} (downlink : uplink), "
+    shown = "no connected uplinks" if ratios[k] is None else ratio_text(ratios[k])  # type: ignore[arg-type]
+    name = design.devices.name[r.devices[k]]
+    notes = (f"downlinks `{r.down_text}` {rate_text(int(r.down[k]))} : uplinks `{r.up_text}` {rate_text(int(r.up[k]))} at `{name}`",
+             f"typical (median) {ratio_text(typical) if typical is not None else 'n/a'} over "
+             f"{count(r.devices.size, 'switch', 'switches')}; {len(bad):,} exceed the bound",
+             f"`{r.up_text}` is taken as the uplink side: its links lead further from the endpoints")
+    return error("SN0402", f"switch `{name}` is oversubscribed {shown} (downlink : uplink), "
                  f"the requirement is {WORDS[rq.op]} {ratio_text(bound)}", rq.span,
                  label=f"{count(len(bad), 'switch', 'switches')} over the bound", notes=notes,
-                 hint=f"connect more `{gu}` capacity, or fewer `{gd}` links")
+                 hint=f"connect more `{r.up_text}` capacity, or fewer `{r.down_text}` links")
 
 
 # --------------------------------------------------------------------------- bisection
