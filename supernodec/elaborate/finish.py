@@ -23,7 +23,7 @@ def build_design(el: Any, name: str, block: Block, span: Any) -> Design:
     length = _lengths(el, block, racks)
     medium = block.links["medium"].copy()
     if (medium == MEDIUM_AUTO).any():
-        medium = _auto_medium(el, block, length, medium)
+        medium = _auto_medium(el, block, length, medium, _rack_spans(block, racks))
     links = Links(block.links["a"], block.links["a_port"], block.links["b"], block.links["b_port"],
                   medium, block.links["lanes"].astype(np.int16), block.links["cable"],
                   block.links["connect"], length)
@@ -126,8 +126,27 @@ def _lengths_of(block: Block, a: np.ndarray, b: np.ndarray, floor_xy: tuple) -> 
     return mm.astype(np.int32)
 
 
-def _auto_medium(el: Any, block: Block, length: np.ndarray, medium: np.ndarray) -> np.ndarray:
-    """The cheapest catalog medium that carries the link's rate and reaches its length.
+def _rack_spans(block: Block, racks: list[Rack]) -> np.ndarray:
+    """Per link: racks its cable spans (1 in a rack, |slot difference| + 1 along a row,
+    2 between racks not on the floor, unbounded across rows), for `max_racks` media."""
+    ra, rb = block.rack[block.links["a"]], block.rack[block.links["b"]]
+    out = np.ones(len(ra), dtype=np.int64)
+    diff = (ra != rb) & (ra >= 0) & (rb >= 0)
+    if diff.any():
+        keys = sorted({(r.hall, r.row) for r in racks if r.row is not None}, key=str)
+        rid = {k: i for i, k in enumerate(keys)}
+        row = np.array([rid[(r.hall, r.row)] if r.row is not None else -1 for r in racks] + [-1])
+        slot = np.array([r.slot if r.slot is not None else -1 for r in racks] + [-1])
+        same = (row[ra] == row[rb]) & (row[ra] >= 0)
+        out[diff] = 2
+        out[diff & same] = np.abs(slot[ra] - slot[rb])[diff & same] + 1
+        out[diff & ~same & (row[ra] >= 0) & (row[rb] >= 0)] = np.iinfo(np.int64).max
+    return out
+
+
+def _auto_medium(el: Any, block: Block, length: np.ndarray, medium: np.ndarray, spans: np.ndarray) -> np.ndarray:
+    """The cheapest catalog medium that carries the link's rate, reaches its length and,
+    for electrical media with `max_racks`, does not span more racks than allowed.
 
     Links are grouped by the port groups at their ends (rate and form are properties of
     the group), so the Python work is per group pair, the rest is numpy."""
@@ -151,10 +170,11 @@ def _auto_medium(el: Any, block: Block, length: np.ndarray, medium: np.ndarray) 
         rate, cands = _candidates(el, media, xa, xga, xb, xgb)
         idx = auto[ks]
         lens = length[idx]
+        span = spans[idx]
         chosen = np.full(len(idx), -3, dtype=np.int64)
         for i, p in cands:
             reach_mm = int(math.floor(p.reach * 1000))
-            ok = (chosen == -3) & ((lens < 0) | (lens <= reach_mm))
+            ok = (chosen == -3) & ((lens < 0) | (lens <= reach_mm)) & ((p.max_racks is None) | (span <= (p.max_racks or 0)))
             chosen[ok] = i
         if (chosen == -3).any():
             failed.append(ks[chosen == -3])
