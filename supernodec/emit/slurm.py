@@ -76,11 +76,12 @@ def node_tree(inv: Inventory) -> Tree:
 
 
 def topology_tree(inv: Inventory) -> str:
+    lines = [f"# Slurm topology/tree for {inv.design.name}, written by supernodec."]
+    if not inv.nodes:
+        return "\n".join(lines + ["# The design has no compute nodes (no accelerators): nothing to list."]) + "\n"
     tree = node_tree(inv)
     kind = "scale-out" if tree.scale_out else "scale-up (the design has no scale-out switches)"
-    lines = [f"# Slurm topology/tree for {inv.design.name}, written by supernodec.",
-             f"# Fabric: {kind}; protocols {', '.join(tree.protocols)}.",
-             "# slurm.conf: TopologyPlugin=topology/tree"]
+    lines += [f"# Fabric: {kind}; protocols {', '.join(tree.protocols)}.", "# slurm.conf: TopologyPlugin=topology/tree"]
     if not tree.tiers:
         lines.append(_virtual_switches(inv))
         return "\n".join(lines) + "\n"
