@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Sequence
 
 from .diagnostics import Diagnostic, error
-from .source import SourceFile
+from .source import SourceFile, Span
 from .syntax.parser import parse_module
 from .syntax.printer import print_module
+
+MAX_DEPTH = 20_000
 
 
 def format_text(path: str, text: str) -> str | list[Diagnostic]:
@@ -34,9 +36,18 @@ def format_text(path: str, text: str) -> str | list[Diagnostic]:
     module, diags = parse_module(path, text)
     if module is None:
         return diags
-    out = print_module(module, source=text)
-    again, _ = parse_module(path, out)
-    if again != module or _comment_texts(again) != _comment_texts(module):
+    old = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(max(old, MAX_DEPTH))    # long operator chains nest deeply
+        out = print_module(module, source=text)
+        again, _ = parse_module(path, out)
+        same = again == module and _comment_texts(again) == _comment_texts(module)
+    except RecursionError:
+        return [error("SN0207", "an expression nests too deeply to format", Span(path, 0, 0, 1, 1, 1, 1),
+                      hint="split the expression with `let`")]
+    finally:
+        sys.setrecursionlimit(old)
+    if not same:
         return [error("SN0901", "internal compiler error: the formatter changed the meaning of the spec",
                       None, path=path, notes=("the file was left unchanged",),
                       hint="this is a bug in supernodec; please report it with the spec")]

@@ -222,3 +222,25 @@ def test_latency_of_diagnostics_on_cloudmatrix384(lsp: LspClient, capsys: pytest
         print(f"\nLSP latency change -> diagnostics, examples/cloudmatrix384.sn: median "
               f"{statistics.median(samples) * 1000:.0f} ms over {len(samples)} changes "
               f"(min {min(samples) * 1000:.0f}, max {max(samples) * 1000:.0f}; target < 300 ms)")
+
+
+def test_unsaved_import_error_shows_on_the_import_and_clears(lsp: LspClient, tmp_path: Path) -> None:
+    """An open, unsaved imported buffer is what the importer compiles against."""
+    lib_disk = "switch T {\n  port p[2]: UB @ 56 GB/s\n}\n"
+    (tmp_path / "lib.sn").write_text(lib_disk, encoding="utf-8")
+    lib_uri = (tmp_path / "lib.sn").resolve().as_uri()
+    broken = lib_disk.replace("56 GB/s", "56 GB/s\n  power = 5 m")      # a length where power goes
+    t = lsp.notify("textDocument/didOpen", {"textDocument": {"uri": lib_uri, "languageId": "sn", "version": 1,
+                                                             "text": broken}})
+    assert [d["code"] for d in lsp.diagnostics(lib_uri, 1, after=t)[1]] == ["SN0201"]
+    main = '// uses lib\nimport "lib"\ncenter c {\n  t: lib.T[2]\n}\n'
+    uri, diags = _open(lsp, tmp_path / "main.sn", main)
+    assert [d["code"] for d in diags] == ["SN0201"]
+    assert diags[0]["range"] == {"start": _pos(1, 0), "end": _pos(1, 12)}      # `import "lib"`
+    assert diags[0]["message"].startswith("in lib.sn:3:")
+    rel = diags[0]["relatedInformation"][0]["location"]
+    assert rel["uri"] == lib_uri and rel["range"]["start"]["line"] == 2
+    # fixing the imported buffer (still unsaved) recompiles the importer too
+    t = _change(lsp, lib_uri, 2, [{"text": lib_disk}])
+    assert lsp.diagnostics(lib_uri, 2, after=t)[1] == []
+    assert lsp.diagnostics(uri, None, after=t)[1] == []
