@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 
 from conftest import CASES, ROOT
 from fmt_strategies import spec
@@ -40,6 +40,8 @@ def test_format_round_trip_on_the_shared_spec_strategies() -> None:
     @quick
     @given(grammar.grammar_texts())
     def from_grammar(text: str) -> None:
+        # a few draws do not lex as generated (`0 % x`: `%` after a number is the percent unit)
+        assume(parse_module("gen.sn", text)[0] is not None)
         _check_round_trip(text)
 
     @quick

@@ -244,3 +244,14 @@ def test_unsaved_import_error_shows_on_the_import_and_clears(lsp: LspClient, tmp
     t = _change(lsp, lib_uri, 2, [{"text": lib_disk}])
     assert lsp.diagnostics(lib_uri, 2, after=t)[1] == []
     assert lsp.diagnostics(uri, None, after=t)[1] == []
+
+
+def test_without_pygls_the_command_says_how_to_install_it() -> None:
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['pygls'] = None\n"
+            "from supernodec.cli import main\nsys.exit(main(['lsp']))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode == 2
+    assert "pip install 'supernodec[lsp]'" in r.stderr and "Traceback" not in r.stderr

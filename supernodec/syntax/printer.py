@@ -36,7 +36,7 @@ def print_module(module: A.Module, comments: Sequence[tuple[int, str]] | None = 
     """Canonical text of `module`; `comments` default to `module.comments`."""
     p = _Printer(module.comments if comments is None else comments, source)
     p.body(module.body, 0, None, top=True)
-    p.rest_comments(0, None)
+    p.comments_before(0, None)
     text = "\n".join(line.rstrip() for line in p.aligned()).strip("\n")
     return text + "\n" if text else ""
 
@@ -285,7 +285,7 @@ class _Printer:
             self.out.append(INDENT * depth + text)
 
     def comments_before(self, depth: int, limit: int | None) -> None:
-        """Emit the comments that start before `limit` (None: all)."""
+        """Emit the comments that start before `limit` (None: all that are left)."""
         while self.ci < len(self.comments) and (limit is None or self.comments[self.ci][0] < limit):
             offset, text = self.comments[self.ci]
             self.ci += 1
@@ -304,9 +304,6 @@ class _Printer:
             return
         self.ci += 1
         self._trail(text, depth)
-
-    def rest_comments(self, depth: int, limit: int | None) -> None:
-        self.comments_before(depth, limit)
 
     def aligned(self) -> list[str]:
         """The lines, with trailing comments of consecutive same-indent lines in one column."""
@@ -330,6 +327,7 @@ class _Printer:
 
     # statements
     def body(self, stmts: Sequence[Any], depth: int, end: int | None, top: bool = False) -> None:
+        """Statements of one block; `end` is where the block's text ends (None: the file's end)."""
         for k, s in enumerate(stmts):
             start = _start(s)
             nxt = _start(stmts[k + 1]) if k + 1 < len(stmts) else end
