@@ -6,8 +6,9 @@ length bin (see `cables.py`). Quantities are the IR's counts:
 - devices: one per row of the device table; racks: one per `Design.racks`;
 - cables: one per physical cable (links sharing `Links.cable`), so `bundle N`
   and breakouts count one cable for N links;
-- optical modules: two per optical cable, one at each end (a module carrying
-  two links, `links_per_module = 2`, appears once per end for both links).
+- optical modules: one per cable end, so two per optical cable (a module
+  carrying two links, `bundle 2`, appears once per end for both links), and
+  1 + N for a breakout to N legs (one at the split port, one at each leg).
 
 Power "each" is the part's power; for a cable it is both ends (the catalog
 gives power per end, which only active cables draw). Prices stay in each part's
@@ -130,12 +131,10 @@ def _media_quantities(design: Design) -> Iterable[tuple[int, int, int]]:
     ct = cable_table(design)
     if not len(ct):
         return []
-    bins = ct.bins()
-    key = ct.medium.astype(np.int64) * 1024 + (bins - UNKNOWN_BIN)
-    uniq, cables = np.unique(key, return_counts=True)
-    med = uniq // 1024
-    units = cables * units_per_cable(design, med)
-    return [(int(m), int(k % 1024) + UNKNOWN_BIN, int(u)) for m, k, u in zip(med, uniq, units)]
+    key = ct.medium.astype(np.int64) * 1024 + (ct.bins() - UNKNOWN_BIN)
+    uniq, inv = np.unique(key, return_inverse=True)
+    units = np.bincount(inv.reshape(-1), weights=units_per_cable(design, ct), minlength=uniq.size)
+    return [(int(k // 1024), int(k % 1024) + UNKNOWN_BIN, int(u)) for k, u in zip(uniq.tolist(), units.tolist())]
 
 
 def _totals(lines: list[BomLine], key: str) -> tuple[Total, ...]:
@@ -231,8 +230,8 @@ def bom_md(bom: Bom) -> str:
         return [[t.key or "total", f"{t.quantity:,}", f"{_m(t.extended)} {t.currency}", t.unpriced_lines,
                  _p(t.power)] for t in ts]
     parts = [f"# Bill of materials: {bom.design}\n\n",
-             "Optics are counted per end (two modules per optical cable); cables and optics are grouped by the "
-             "stock length their run fits in.\n\n",
+             "Optics are counted per cable end (two modules per optical cable, 1 + N for a breakout to N legs); "
+             "cables and optics are grouped by the stock length their run fits in.\n\n",
              md_table(head, rows, right={0, 7, 9, 10, 11, 12}),
              "\n## Totals by vendor\n\n", md_table(["Vendor"] + tot_head[1:], trows(bom.by_vendor), {1, 2, 3, 4}),
              "\n## Totals by category\n\n", md_table(["Category"] + tot_head[1:], trows(bom.by_category), {1, 2, 3, 4}),

@@ -92,7 +92,9 @@ def cable_table(design: Design) -> CableTable:
                       count=count, start=start, breakout=same_port & (count > 1), links=idx)
 
 
-def units_per_cable(design: Design, medium: np.ndarray) -> np.ndarray:
-    """Units bought per cable of each medium: 2 optical modules (one per end), or 1 cable."""
-    optic = np.array([p.kind == "optic" for p in design.parts], dtype=bool)
-    return np.where(optic[medium], 2, 1).astype(np.int64)
+def units_per_cable(design: Design, ct: CableTable) -> np.ndarray:
+    """Units bought per cable: a cable is one cable; optics are one module per cable end,
+    two per cable, or 1 + N for a breakout to N legs (as `ir.flat.media_counts` counts them)."""
+    optic = np.array([p.kind == "optic" for p in design.parts] + [False], dtype=bool)
+    ends = np.where(ct.breakout, 1 + ct.count, 2)
+    return np.where(optic[ct.medium], ends, 1).astype(np.int64)

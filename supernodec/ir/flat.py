@@ -81,16 +81,29 @@ def exact_sum(values: np.ndarray) -> int:
 
 
 def media_counts(design: Design) -> dict[int, int]:
-    """Units of each medium part: optics are modules (two per cable), cables are cables."""
+    """Units of each medium part: cables are cables; optics are modules, one per cable end.
+
+    A cable has two ends, whatever number of links it bundles; a breakout
+    (`split N`: every link of the cable leaves the same A port) has 1 + N ends,
+    one module at the split port and one at each leg.
+    """
     L = design.links
     has = L.medium >= 0
     if not has.any():
         return {}
-    pairs = np.unique(np.stack([L.cable[has], L.medium[has]]), axis=1)
+    pairs, inv, legs = np.unique(np.stack([L.cable[has], L.medium[has]]), axis=1, return_inverse=True,
+                                 return_counts=True)
+    inv = inv.reshape(-1)
+    a_port = L.a[has].astype(np.int64) * (1 << 20) + L.a_port[has]
+    lo = np.full(legs.size, np.iinfo(np.int64).max, np.int64)
+    hi = np.full(legs.size, -1, np.int64)
+    np.minimum.at(lo, inv, a_port)
+    np.maximum.at(hi, inv, a_port)
+    ends = np.where((lo == hi) & (legs > 1), 1 + legs, 2)
     out: dict[int, int] = {}
-    med, cnt = np.unique(pairs[1], return_counts=True)
-    for m, c in zip(med.tolist(), cnt.tolist()):
-        out[m] = c * (2 if design.parts[m].kind == "optic" else 1)
+    for m in np.unique(pairs[1]).tolist():
+        sel = pairs[1] == m
+        out[m] = int(ends[sel].sum()) if design.parts[m].kind == "optic" else int(sel.sum())
     return out
 
 
