@@ -23,11 +23,10 @@ from scipy.sparse.csgraph import dijkstra
 
 from .. import units
 from ..diagnostics import Diagnostic, error
-from ..ir.flat import port_table
 from ..ir.model import Design, Require, Selector
 from . import check
-from .common import (KNOWN_FUNCS, WORDS, bad_require, bound_value, capacity, count, declarations, forwarding, instance_classes,
-                     instance_note, names, rate_text, ratio_text, satisfies, scope_range)
+from .common import (KNOWN_FUNCS, WORDS, bad_require, cached, bound_value, capacity, count, declarations, forwarding, instance_classes,
+                     instance_note, link_groups, names, rate_text, ratio_text, satisfies, scope_range)
 from .flow import max_flow
 
 
@@ -58,15 +57,13 @@ def injection(design: Design, devices: np.ndarray, group: str | None) -> tuple[n
     n = len(design.devices)
     sel = np.zeros(n, bool)
     sel[devices] = True
-    pt = port_table(design.parts)
     want = np.array([_group_index(p, group) for p in design.parts] + [-2], dtype=np.int64)
     cap = capacity(design)
     total = np.zeros(n, np.int64)
     ports = np.zeros(n, np.int64)
     L = design.links
-    for dev, port in ((L.a, L.a_port), (L.b, L.b_port)):
+    for dev, grp in zip((L.a, L.b), link_groups(design)):
         part = design.devices.part[dev]
-        grp = pt.group[pt.rows(part, port)]
         m = sel[dev] & ((want[part] == -1) | (want[part] == grp))
         np.add.at(total, dev[m], cap[m])
         np.add.at(ports, dev[m], 1)
@@ -154,14 +151,15 @@ def _aggregate(design: Design, decl: list[Require]) -> Diagnostic | None:
 # --------------------------------------------------------------------------- oversubscription
 def tiers(design: Design) -> np.ndarray:
     """Per device: links on the shortest path to the nearest endpoint (0 for endpoints)."""
-    n = len(design.devices)
-    L = design.links
-    fwd = forwarding(design)
-    ends = np.flatnonzero(~fwd)
-    if ends.size == 0 or len(L) == 0:
-        return np.zeros(n)
-    g = csr_array((np.ones(2 * len(L)), (np.concatenate([L.a, L.b]), np.concatenate([L.b, L.a]))), shape=(n, n))
-    return dijkstra(g, indices=ends, unweighted=True, min_only=True)
+    def make() -> np.ndarray:
+        n = len(design.devices)
+        L = design.links
+        ends = np.flatnonzero(~forwarding(design))
+        if ends.size == 0 or len(L) == 0:
+            return np.zeros(n)
+        g = csr_array((np.ones(2 * len(L)), (np.concatenate([L.a, L.b]), np.concatenate([L.b, L.a]))), shape=(n, n))
+        return dijkstra(g, indices=ends, unweighted=True, min_only=True)
+    return cached(design, "tiers", make)
 
 
 def _group_caps(design: Design, devices: np.ndarray, group: str) -> tuple[np.ndarray, float]:
@@ -169,13 +167,11 @@ def _group_caps(design: Design, devices: np.ndarray, group: str) -> tuple[np.nda
     bw, _ = injection(design, devices, group)
     sel = np.zeros(len(design.devices), bool)
     sel[devices] = True
-    pt = port_table(design.parts)
     want = np.array([_group_index(p, group) for p in design.parts] + [-2], dtype=np.int64)
     L = design.links
     peers = []
-    for dev, port, other in ((L.a, L.a_port, L.b), (L.b, L.b_port, L.a)):
-        part = design.devices.part[dev]
-        m = sel[dev] & (want[part] == pt.group[pt.rows(part, port)])
+    for dev, grp, other in zip((L.a, L.b), link_groups(design), (L.b, L.a)):
+        m = sel[dev] & (want[design.devices.part[dev]] == grp)
         peers.append(other[m])
     peer = np.concatenate(peers)
     if peer.size == 0:
@@ -223,11 +219,17 @@ def _oversubscription(design: Design, decl: list[Require]) -> Diagnostic | None:
         return bad_require(rq, "`oversubscription` compares two port groups of the same switches",
                            "write `require oversubscription(leaf.up : leaf.down) <= 1:1`")
     r = switch_ratios(design, decl)
-    ratios = [r.ratio(i) for i in range(r.devices.size)]
-    bad = [i for i, x in enumerate(ratios) if (x is None and r.down[i] > 0) or (x is not None and not satisfies(x, rq.op, bound))]
+    # compare distinct (down, up) pairs exactly; a switch is only as different as its links
+    pairs, inv = np.unique(np.stack([r.down, r.up]), axis=1, return_inverse=True)
+    inv = inv.ravel()
+    ratio_of = [Fraction(int(d), int(u)) if u > 0 else None for d, u in pairs.T.tolist()]
+    fails = [(x is None and d > 0) or (x is not None and not satisfies(x, rq.op, bound))
+             for x, d in zip(ratio_of, pairs[0].tolist())]
+    bad = np.flatnonzero(np.array(fails, bool)[inv]).tolist()
     if not bad:
         return None
-    k = max(bad, key=lambda i: (ratios[i] is None, ratios[i] or 0))
+    ratios = [ratio_of[j] for j in inv.tolist()]
+    k = max(bad, key=lambda i: (ratios[i] is None, ratios[i] or 0, -i))
     finite = sorted(x for x in ratios if x is not None)
     typical = finite[len(finite) // 2] if finite else None
     shown = "no connected uplinks" if ratios[k] is None else ratio_text(ratios[k])  # type: ignore[arg-type]
@@ -273,6 +275,9 @@ def _bisection(design: Design, decl: list[Require]) -> Diagnostic | None:
     if not bad:
         return None
     k, flow = min(bad, key=lambda kf: (kf[1].value, kf[0]))  # type: ignore[attr-defined]
+    inst = scope_range(design, decl[k])
+    _sel, a, b = halves(decl[k])  # type: ignore[misc]
+    flow = max_flow(design, inst.lo, inst.hi, a, b, cut=True)
     return _bisection_report(design, decl, k, flow, bound, len(bad))
 
 

@@ -129,9 +129,20 @@ def declarations(design: Design, funcs: tuple[str, ...]) -> list[list[Require]]:
     for i, rq in enumerate(design.requires):
         if rq.func not in funcs:
             continue
-        key = (rq.func, rq.span.file, rq.span.start) if rq.span is not None else (rq.func, "", i)
-        groups.setdefault(key, []).append(rq)
+        where = (rq.span.file, rq.span.start) if rq.span is not None else ("", i)
+        # instances with other template arguments may have another bound: a group each
+        groups.setdefault((rq.func, where, rq.op, _bound_key(rq.bound)), []).append(rq)
     return list(groups.values())
+
+
+def _bound_key(b: Any) -> Any:
+    if isinstance(b, units.Quantity):
+        return ("q", b.value, b.dim.exponents())
+    try:
+        hash(b)
+        return b
+    except TypeError:
+        return repr(b)
 
 
 def bad_require(rq: Require, message: str, hint: str) -> Diagnostic:
@@ -217,6 +228,15 @@ def links_per_cable(design: Design) -> np.ndarray:
     return cached(design, "per_cable", make)
 
 
+def link_groups(design: Design) -> tuple[np.ndarray, np.ndarray]:
+    """Per link: the port group index (within its part) of end a and of end b."""
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        pt = port_table(design.parts)
+        L, part = design.links, design.devices.part
+        return pt.group[pt.rows(part[L.a], L.a_port)], pt.group[pt.rows(part[L.b], L.b_port)]
+    return cached(design, "link_groups", make)
+
+
 def medium_share(design: Design) -> np.ndarray:
     """Per link: the medium's rate divided among the links sharing the cable (-1: no limit)."""
     def make() -> np.ndarray:
@@ -240,7 +260,7 @@ def links_by_a(design: Design) -> tuple[np.ndarray, np.ndarray]:
     """(link ids sorted by their `a` device, the sorted `a` values) for range queries."""
     def make() -> tuple[np.ndarray, np.ndarray]:
         order = np.argsort(design.links.a, kind="stable")
-        return order, design.links.a[order]
+        return order, design.links.a[order].astype(np.int64)   # int64: searchsorted must not convert
     return cached(design, "by_a", make)
 
 
@@ -249,7 +269,7 @@ def links_within(design: Design, lo: int, hi: int) -> np.ndarray:
     if lo == 0 and hi >= len(design.devices):
         return np.arange(len(design.links))
     order, sa = links_by_a(design)
-    ids = order[np.searchsorted(sa, lo):np.searchsorted(sa, hi)]
+    ids = order[int(np.searchsorted(sa, np.int64(lo))):int(np.searchsorted(sa, np.int64(hi)))]
     b = design.links.b[ids]
     return np.sort(ids[(b >= lo) & (b < hi)])
 
@@ -291,21 +311,28 @@ def instance_classes(design: Design, reqs: list[Require], lengths: bool) -> list
     per class; `lengths` makes cable lengths part of the identity (latency needs them).
     """
     groups: dict[bytes, list[int]] = {}
-    L = design.links
     for k, rq in enumerate(reqs):
         inst = scope_range(design, rq)
-        h = hashlib.blake2b(digest_size=16)
-        h.update(np.int64(inst.hi - inst.lo).tobytes())
-        h.update(np.ascontiguousarray(design.devices.part[inst.lo:inst.hi]).tobytes())
-        ids = links_within(design, inst.lo, inst.hi)
-        cols = [L.a[ids] - inst.lo, L.a_port[ids], L.b[ids] - inst.lo, L.b_port[ids], L.medium[ids], L.lanes[ids]]
-        if lengths:
-            cols.append(L.length_mm[ids])
-        for c in cols:
-            h.update(np.ascontiguousarray(c, dtype=np.int64).tobytes())
+        h = hashlib.blake2b(instance_digest(design, inst.lo, inst.hi, lengths), digest_size=16)
         for sel in rq.args:
             rel = sel.devices.astype(np.int64) - (0 if sel.racks else inst.lo)
             h.update(str((sel.port_group, sel.racks, len(rel))).encode())
             h.update(rel.tobytes())
         groups.setdefault(h.digest(), []).append(k)
     return list(groups.values())
+
+
+def instance_digest(design: Design, lo: int, hi: int, lengths: bool) -> bytes:
+    """A digest of devices [lo, hi) and the links among them, relative to `lo`."""
+    def make() -> bytes:
+        L = design.links
+        ids = links_within(design, lo, hi)
+        cols = [L.a[ids] - lo, L.a_port[ids], L.b[ids] - lo, L.b_port[ids], L.medium[ids], L.lanes[ids]]
+        if lengths:
+            cols.append(L.length_mm[ids])
+        table = np.stack([c.astype(np.int32) for c in cols]) if ids.size else np.zeros((len(cols), 0), np.int32)
+        h = hashlib.blake2b(np.int64(hi - lo).tobytes(), digest_size=16)
+        h.update(np.ascontiguousarray(design.devices.part[lo:hi], dtype=np.int32).tobytes())
+        h.update(np.ascontiguousarray(table).tobytes())
+        return h.digest()
+    return cached(design, f"digest:{lo}:{hi}:{lengths}", make)

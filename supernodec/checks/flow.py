@@ -34,8 +34,9 @@ class Flow:
     saturated_b: int = 0    # side-B devices likewise
 
 
-def max_flow(design: Design, lo: int, hi: int, side_a: np.ndarray, side_b: np.ndarray) -> Flow:
-    """Max flow from devices `side_a` to `side_b` using only links inside devices [lo, hi)."""
+def max_flow(design: Design, lo: int, hi: int, side_a: np.ndarray, side_b: np.ndarray, cut: bool = False) -> Flow:
+    """Max flow from devices `side_a` to `side_b` using only links inside devices [lo, hi);
+    with `cut`, also the minimum cut (for reports)."""
     n = hi - lo
     ids = links_within(design, lo, hi)
     L = design.links
@@ -80,6 +81,8 @@ def max_flow(design: Design, lo: int, hi: int, side_a: np.ndarray, side_b: np.nd
     g.sum_duplicates()
     g.sort_indices()
     res = maximum_flow(g, s, t)
+    if not cut:
+        return Flow(int(res.flow_value) * unit, exact, np.zeros(0, np.int64))
     reach = _source_side(g, res.flow, s)
     cut = np.unique(lid[reach[u] & ~reach[v]])
     return Flow(int(res.flow_value) * unit, exact, cut, int((~reach[a_nodes]).sum()), int(reach[b_nodes].sum()))

@@ -101,11 +101,13 @@ def build_graph(design: Design, lo: int, hi: int, metric: str) -> PathGraph:
     u = np.concatenate([a[keep], b[keep]])
     v = np.concatenate([b[keep], a[keep]])
     w = np.concatenate([prop[keep], prop[keep]]) + enter[v] + np.where(fwd[u], 0.0, BIG)
-    order = np.lexsort((w, v, u))
-    u, v, w = u[order], v[order], w[order]
-    first = np.ones(u.size, bool)
-    first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
-    g = csr_array((w[first], (u[first], v[first])), shape=(n, n))
+    key = u * n + v
+    order = np.argsort(key)
+    key, w = key[order], w[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else np.zeros(0, np.int64)
+    wmin = np.minimum.reduceat(w, starts) if key.size else w       # parallel links: the fastest
+    g = csr_array((wmin, (key[starts] // n, key[starts] % n)), shape=(n, n))
+    g.sort_indices()
     return PathGraph(g, lo, ~fwd, enter, ids, prop, unknown)
 
 
@@ -136,18 +138,47 @@ def make_units(g: PathGraph, A: np.ndarray) -> list[Unit]:
         cuts = np.flatnonzero(np.diff(vn)) + 1
         for nodes, mem, off in zip(np.split(vn, cuts), np.split(vm, cuts), np.split(vo, cuts)):
             units.append(Unit(int(nodes[0]), True, mem, off))
-    profiles: dict[bytes, list[int]] = {}
-    for a in A[~single].tolist():
-        if not g.endpoint[a]:
-            units.append(Unit(a, False, np.array([a]), np.zeros(1)))
-            continue
-        s, e = indptr[a], indptr[a + 1]
-        key = hashlib.blake2b(indices[s:e].tobytes() + data[s:e].tobytes(), digest_size=16).digest()
-        profiles.setdefault(key, []).append(a)
-    for mem in profiles.values():
-        units.append(Unit(mem[0], False, np.array(mem), np.zeros(len(mem))))
+    rest = A[~single]
+    for a in rest[~g.endpoint[rest]].tolist():
+        units.append(Unit(a, False, np.array([a]), np.zeros(1)))
+    for mem in _same_out_arcs(g, rest[g.endpoint[rest]]):
+        units.append(Unit(int(mem[0]), False, mem, np.zeros(mem.size)))
     units.sort(key=lambda u: u.node)
     return units
+
+
+def _same_out_arcs(g: PathGraph, nodes: np.ndarray, width: int = 64) -> list[np.ndarray]:
+    """`nodes` grouped by identical out-arcs (neighbours and weights), exactly.
+
+    Rows of up to `width` arcs become fixed-width records compared with `np.unique`;
+    wider rows (rare) are compared as bytes."""
+    if nodes.size == 0:
+        return []
+    indptr, indices, data = g.csr.indptr, g.csr.indices, g.csr.data
+    deg = indptr[nodes + 1] - indptr[nodes]
+    small = deg <= width
+    groups: list[np.ndarray] = []
+    ns = nodes[small]
+    if ns.size:
+        d = int(deg[small].max()) if ns.size else 0
+        j = np.arange(max(d, 1))
+        pos = indptr[ns][:, None] + j[None, :]
+        valid = j[None, :] < deg[small][:, None]
+        pos = np.where(valid, pos, 0)
+        rec = np.concatenate([deg[small][:, None].astype(np.float64),
+                              np.where(valid, indices[pos] if indices.size else 0, -1).astype(np.float64),
+                              np.where(valid, data[pos] if data.size else 0, -1.0)], axis=1)
+        _, inv = np.unique(rec, axis=0, return_inverse=True)
+        inv = inv.ravel()
+        order = np.argsort(inv, kind="stable")
+        cuts = np.flatnonzero(np.diff(inv[order])) + 1
+        groups += np.split(ns[order], cuts)
+    wide: dict[bytes, list[int]] = {}
+    for a in nodes[~small].tolist():
+        st, en = indptr[a], indptr[a + 1]
+        wide.setdefault(hashlib.blake2b(indices[st:en].tobytes() + data[st:en].tobytes()).digest(), []).append(a)
+    groups += [np.array(v) for v in wide.values()]
+    return groups
 
 
 # --------------------------------------------------------------------------- result
@@ -290,8 +321,12 @@ def _upper_bounds(g: PathGraph, marks: list[int], A: np.ndarray, B: np.ndarray, 
         reach = row - g.enter
         cand = np.where(_bad(reach), np.inf, reach + g.enter[c] + float(tb.max()))
         ub = np.minimum(ub, cand)
-    for u in units:
-        u.upper = float(ub[u.members].max()) if u.members.size else -np.inf
+    members = np.concatenate([u.members for u in units])
+    owner = np.repeat(np.arange(len(units)), [u.members.size for u in units])
+    upper = np.full(len(units), -np.inf)
+    np.maximum.at(upper, owner, ub[members])
+    for u, x in zip(units, upper.tolist()):
+        u.upper = x
 
 
 def worst_pair(g: PathGraph, A: np.ndarray, B: np.ndarray, bound: float | None = None,
@@ -313,13 +348,18 @@ def worst_pair(g: PathGraph, A: np.ndarray, B: np.ndarray, bound: float | None =
     marks = _landmarks(g, A, B, units)
     res.searches += 3 + len(marks)
     _upper_bounds(g, marks, A, B, units)
+    queue = sorted((u for u in units if not u.done), key=lambda u: (-u.upper, u.node))
+    at = 0
     while True:
+        # the target only grows (the bound, or the worst value found once it exceeds it)
         target = res.value if (bound is None or res.value > bound) else bound
-        todo = sorted((u for u in units if not u.done and u.upper > target), key=lambda u: (-u.upper, u.node))
-        if not todo:
+        while at < len(queue) and queue[at].done:
+            at += 1
+        if at == len(queue) or queue[at].upper <= target:
             return res
         if res.searches >= budget:
             res.exact = False
-            res.upper = max(u.upper for u in todo)
+            res.upper = queue[at].upper
             return res
-        _evaluate(g, todo[:BATCH], B, res)
+        batch = [u for u in queue[at:at + BATCH] if u.upper > target]
+        _evaluate(g, batch, B, res)
