@@ -83,13 +83,17 @@ SPEC = '''import "huawei"
 param nodes = 2 * 3
 
 switch S {
-  port p[4]: UB @ 56 GB/s
+  port p[8]: UB @ 56 GB/s
 }
 
 node Box(width = 4) {
   npu: huawei.Ascend910C[nodes]
   s: S[width]
   connect npu[i].ub[0] -> s[0].p[i]
+}
+
+center c {
+  b: Box(width = 2)
 }
 '''
 
@@ -113,6 +117,10 @@ def _hover(lsp: LspClient, uri: str, pos: dict) -> str:
     return res["contents"]["value"]
 
 
+def test_spec_compiles_clean(lsp: LspClient, spec: str) -> None:
+    assert lsp.diagnostics(spec, 1)[1] == []
+
+
 def test_hover_quantity_parameter_and_part(lsp: LspClient, spec: str) -> None:
     # 56 GB/s x 8 bit/B = 448 Gb/s = 448e9 bit/s
     q = _hover(lsp, spec, _at(SPEC, "56 GB/s", 1))
@@ -126,6 +134,9 @@ def test_hover_quantity_parameter_and_part(lsp: LspClient, spec: str) -> None:
     # the part: figures from the catalog; 7 UB ports x 56 GB/s = 392 GB/s
     part = _hover(lsp, spec, _at(SPEC, "huawei.Ascend910C", 9))
     assert "Ascend-910C" in part and "600 W" in part and "392 GB/s" in part and "128 GB" in part
+    # an argument of an instance: the template parameter it sets
+    arg = _hover(lsp, spec, _at(SPEC, "width = 2", 1))
+    assert "width = 4" in arg and "parameter of node `Box`" in arg
 
 
 def _definition(lsp: LspClient, uri: str, pos: dict) -> dict:
@@ -144,6 +155,10 @@ def test_definition_into_the_catalog_and_another_file(lsp: LspClient, spec: str,
     # a port group: `ub` in `npu[i].ub[0]` lands on its `port ub[...]` line in the catalog
     loc = _definition(lsp, spec, _at(SPEC, "ub[0]", 0))
     assert lines[loc["range"]["start"]["line"]].strip().startswith("port ub[")
+    # an argument lands on the parameter: `node Box(` is 9 characters, `width = 4` is 9 more
+    loc = _definition(lsp, spec, _at(SPEC, "width = 2", 2))
+    line = SPEC.splitlines().index("node Box(width = 4) {")
+    assert loc["uri"] == spec and loc["range"] == {"start": _pos(line, 9), "end": _pos(line, 18)}
     # a template in a sibling file, through a relative import
     (tmp_path / "lib.sn").write_text("/// A box.\nnode Box {\n  x: Thing\n}\n", encoding="utf-8")
     main = 'import "lib"\ncenter c {\n  b: lib.Box\n}\n'

@@ -50,6 +50,9 @@ def hover_markdown(prog: Program, info: ModuleInfo, module: A.Module, offset: in
         return target_markdown(prog, t) if t else None
     if isinstance(node, A.Call):
         return FUNCTIONS.get(node.func)
+    if isinstance(node, A.Arg) and isinstance(parent, A.Member):
+        t = N.template_param(prog, info, parent, node.name)
+        return target_markdown(prog, t) if t else None
     if isinstance(node, A.Import):
         t = N.resolve_qualified(prog, info, (node.alias or _module_name(node.path),))
         return target_markdown(prog, t) if t else None

@@ -301,7 +301,18 @@ def target_at(prog: Program, info: ModuleInfo, module: A.Module, offset: int) ->
         return resolve_qualified(prog, info, (alias,))
     if isinstance(node, A.Decl):
         return Target("decl", node.name, node, info, node.name_span or node.span)
+    if isinstance(node, A.Arg) and isinstance(parent, A.Member):
+        return template_param(prog, info, parent, node.name)
     return None
+
+
+def template_param(prog: Program, info: ModuleInfo, member: A.Member, name: str) -> Target | None:
+    """The parameter of the member's template that an argument `name = ...` sets."""
+    mod, decl, _ = lookup_decl(prog, info, member.type)
+    if decl is None or mod is None or not decl.params:
+        return None
+    p = next((p for p in decl.params if p.name == name), None)
+    return Target("param", name, p, mod, p.span, decl) if p is not None else None
 
 
 def is_type_position(node: A.Name, parent: Any) -> bool:
