@@ -85,7 +85,11 @@ class SnServer(LanguageServer):
         def work() -> AN.Snapshot | None:
             if generation != buf.generation:      # edited again while queued
                 return None
-            return AN.compile_buffer(buf.path, overlay, self.search_path, codec)
+            try:
+                return AN.compile_buffer(buf.path, overlay, self.search_path, codec)
+            except Exception:  # noqa: BLE001 - the driver reports bugs as SN0901; this is the last net
+                log.exception("compiling %s failed", buf.uri)
+                return None
 
         snap = await self.run(work)
         if snap is None or generation != buf.generation or buf.uri not in self.buffers:
@@ -95,8 +99,9 @@ class SnServer(LanguageServer):
             uri=buf.uri, version=buf.version, diagnostics=snap.diagnostics))
 
     def edited(self, buf: Buffer, delay: float) -> None:
-        """Recompile `buf` and every open buffer that read it last time."""
-        self.schedule(buf, delay)
+        """Recompile `buf` (if open) and every open buffer that read it last time."""
+        if buf.uri in self.buffers:
+            self.schedule(buf, delay)
         for other in self.buffers.values():
             if other is not buf and other.snapshot is not None and str(buf.path) in other.snapshot.deps:
                 self.schedule(other, delay)
@@ -182,8 +187,10 @@ def _did_save(ls: SnServer, params: T.DidSaveTextDocumentParams) -> None:
 @server.feature(T.TEXT_DOCUMENT_DID_CLOSE)
 def _did_close(ls: SnServer, params: T.DidCloseTextDocumentParams) -> None:
     buf = ls.buffers.pop(params.text_document.uri, None)
-    if buf is not None and buf.task is not None:
-        buf.task.cancel()
+    if buf is not None:
+        if buf.task is not None:
+            buf.task.cancel()
+        ls.edited(buf, DEBOUNCE_S)        # importers now read the file from disk
     ls.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
 
