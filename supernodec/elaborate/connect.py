@@ -11,9 +11,13 @@ from array import array
 from collections import Counter
 from typing import Any
 
+import numpy as np
+
 from ..diagnostics import DiagnosticError, error
 from ..syntax import ast as A
 from .builder import MEDIUM_AUTO, MEDIUM_NONE
+from . import fastconnect
+from .fastconnect import append_links
 from .refs import Target, walk_ref
 from .values import evaluate, to_int
 
@@ -108,22 +112,46 @@ def _endpoint(t: Target, ref: A.Ref) -> Target:
 
 def _enumerate(el: Any, ctx: Any, c: A.Connect, o: Opts) -> list[array]:
     cols = [array("q") for _ in range(6)]   # a, a_group, a_port(-1 auto), b, b_group, b_port
+    b_names = sorted(set(ix_names(c.b)))
+    b_memo: dict[tuple, list[Target]] = {}
     for bind, ta in walk_ref(el, ctx, c.a, {}):
         _endpoint(ta, c.a)
-        bs = [(_endpoint(tb, c.b)) for _b2, tb in walk_ref(el, ctx, c.b, bind)]
-        for a in ta.devs:
-            for ap in _ports_of(el, ta):
-                ends = [(b, tb.group, bp) for tb in bs for b in tb.devs for bp in _ports_of(el, tb)]
-                reps = o.parallel
-                if o.stripe:
-                    reps = _stripe_count(el, ctx, c, a, ta, len(ends))
-                for _r in range(reps):
+        key = tuple(bind.get(n) for n in b_names)
+        bs = b_memo.get(key)
+        if bs is None:
+            bs = b_memo[key] = [(_endpoint(tb, c.b)) for _b2, tb in walk_ref(el, ctx, c.b, bind)]
+        ends = [(b, tb.group, bp) for tb in bs for b in tb.devs for bp in _ports_of(el, tb)]
+        a_ports = _ports_of(el, ta)
+        reps = [(_stripe_count(el, ctx, c, a, ta, len(ends)) if o.stripe else o.parallel)
+                for a in ta.devs] if a_ports else [0] * len(ta.devs)
+        if sum(reps) * len(a_ports) * len(ends) >= fastconnect.FAST_MIN_BLOCK:
+            append_links(cols, ta.devs, ta.group, a_ports, _end_arrays(ends), reps)
+            ends = []
+        for a, r in zip(ta.devs, reps):
+            for ap in a_ports:
+                for _r in range(r):
                     for (b, bg, bp) in ends:
                         cols[0].append(a); cols[1].append(ta.group); cols[2].append(ap)
                         cols[3].append(b); cols[4].append(bg); cols[5].append(bp)
         if len(ctx.builder.names) and len(cols[0]) > el.limits.links:
             raise DiagnosticError(error("SN0207", f"this connect makes more than {el.limits.links:,} links", c.span))
     return cols
+
+
+def ix_names(ref: A.Ref) -> list[str]:
+    """Names used in the index expressions of a reference (what its targets depend on)."""
+    from .values import free_names
+    out: list[str] = []
+    for seg in ref.segs:
+        for ix in seg.indices:
+            if not isinstance(ix, A.Star):
+                free_names(ix, out)
+    return out
+
+
+def _end_arrays(ends: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    arr = np.asarray(ends, dtype=np.int64).reshape(-1, 3)
+    return arr[:, 0], arr[:, 1], arr[:, 2]
 
 
 def _ports_of(el: Any, t: Target) -> list[int]:
@@ -158,6 +186,8 @@ def _free_ports(el: Any, ctx: Any, dev: int, part: int, group: int) -> list[int]
 
 
 def _allocate(el: Any, ctx: Any, c: A.Connect, o: Opts, cols: list[array], cid: int) -> None:
+    if fastconnect.allocate(el, ctx, o, cols, cid):
+        return
     b = ctx.builder
     parts = b.parts()
     base = b.port_base()
