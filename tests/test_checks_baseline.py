@@ -6,7 +6,6 @@ bisection bandwidth of the NPUs' two halves (issue 6 item 6)."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from supernodec.checks.paths import BIG, build_graph, worst_pair
-from supernodec.ir.model import Design, Devices, Links, Part, PortGroup, Require, Selector
+from supernodec.ir.model import Design, Devices, Links, Part, PortGroup
 
 SW_LAT_NS = (100, 250, 700)
 

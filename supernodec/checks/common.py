@@ -31,7 +31,7 @@ FORWARDING_KINDS = ("switch", "nic")
 KNOWN_FUNCS = {
     "bandwidth": "a data rate", "aggregate": "a data rate", "bisection": "a data rate",
     "oversubscription": "a ratio like `1:1`", "latency": "a time", "hops": "a whole number",
-    "power": "a power", "redundant": "nothing, or a fraction like `50%`",
+    "power": "a power", "redundant": "nothing, or a fraction like `0.5`",
 }
 
 _CACHE: dict[int, tuple[weakref.ref, dict[str, Any]]] = {}
@@ -168,7 +168,7 @@ def bound_value(rq: Require, dim: units.Dim) -> Fraction | Diagnostic:
 
 def _example(func: str) -> str:
     return {"bandwidth": "392 GB/s", "aggregate": "150 TB/s", "bisection": "75264 GB/s", "oversubscription": "1:1",
-            "latency": "3 us", "hops": "3", "power": "60 kW", "redundant": "50%"}.get(func, "...")
+            "latency": "3 us", "hops": "3", "power": "60 kW", "redundant": "0.5"}.get(func, "...")
 
 
 def instance_note(design: Design, rq: Require) -> str:

@@ -278,8 +278,8 @@ def _declaration(design: Design, decl: list[Require]) -> list[Diagnostic]:
         if isinstance(frac, Diagnostic):
             return [frac]
         if rq.op not in (">=", ">") or not 0 < frac <= 1:
-            return [bad_require(rq, "`redundant(...) >= F` takes a fraction between 0 and 100%",
-                                "write `require redundant(npu)` or `require redundant(npu) >= 50%`")]
+            return [bad_require(rq, "`redundant(...) >= F` takes a fraction between 0 and 1",
+                                "write `require redundant(npu)` or `require redundant(npu) >= 0.5`")]
     if len(rq.args) != 1 or rq.args[0].racks:
         return [bad_require(rq, "`redundant` takes one group of devices", "write `require redundant(npu)`")]
     out: list[Diagnostic] = []
@@ -341,44 +341,56 @@ def _report(design: Design, decl: list[Require], found: list[tuple[list[int], Fi
 
 
 def _fractions(design: Design, decl: list[Require], frac: Fraction) -> Diagnostic | None:
-    """Worst remaining share of injection bandwidth after one attachment failure."""
+    """Worst remaining share of injection bandwidth after one attachment failure, once per
+    distinct instance, over the instance's own links."""
     rq = decl[0]
-    cap = capacity(design)
+    worst: tuple | None = None
+    n_bad = 0
+    for cls in instance_classes(design, decl, lengths=False):
+        inst = scope_range(design, decl[cls[0]])
+        found = _worst_share(design, inst.lo, inst.hi, _members(decl[cls[0]], inst.lo, inst.hi) + inst.lo, rq, frac)
+        if found is None:
+            continue
+        n_bad += found[0] * len(cls)
+        if worst is None or found[1] < worst[1]:
+            worst = found
+    if worst is None:
+        return None
+    _n, share, m, peer, keep, total = worst
+    return error("SN0614", f"losing `{design.devices.name[peer]}` leaves `{design.devices.name[m]}` {rate_text(keep)} of "
+                 f"{rate_text(total)} ({float(share) * 100:.1f}%), the requirement is {WORDS[rq.op]} "
+                 f"{float(frac) * 100:g}%", rq.span, label=f"{count(n_bad, 'member')} below the fraction",
+                 hint="spread each member's links over more switches, or lower the fraction")
+
+
+def _worst_share(design: Design, lo: int, hi: int, members: np.ndarray, rq: Require, frac: Fraction) -> tuple | None:
+    """(members short, worst share, member, the peer whose loss hurts most, kept, total)."""
+    ids = links_within(design, lo, hi)
+    cap = capacity(design)[ids]
     fwd = forwarding(design)
     L = design.links
-    members = np.unique(np.concatenate([r.args[0].devices for r in decl]).astype(np.int64))
     is_m = np.zeros(len(design.devices), bool)
     is_m[members] = True
     dev, peer, c = [], [], []
-    for x, y in ((L.a, L.b), (L.b, L.a)):
+    for x, y in ((L.a[ids], L.b[ids]), (L.b[ids], L.a[ids])):
         sel = is_m[x] & (fwd[y] | is_m[y])
         dev.append(x[sel]); peer.append(y[sel]); c.append(cap[sel])
     d, p, cc = (np.concatenate(v).astype(np.int64) for v in (dev, peer, c))
     if d.size == 0:
         return None
-    total = np.zeros(len(design.devices), np.int64)
+    n = len(design.devices)
+    total = np.zeros(n, np.int64)
     np.add.at(total, d, cc)
-    key = d * len(design.devices) + p
-    uk, inv = np.unique(key, return_inverse=True)
+    uk, inv = np.unique(d * n + p, return_inverse=True)
     via = np.zeros(uk.size, np.int64)
-    np.add.at(via, inv, cc)
-    loss = np.zeros(len(design.devices), np.int64)
-    np.maximum.at(loss, uk // len(design.devices), via)
-    worst_peer = {}
-    for k_, v_ in zip(uk.tolist(), via.tolist()):
-        m_, p_ = divmod(k_, len(design.devices))
-        if v_ == loss[m_]:
-            worst_peer.setdefault(m_, p_)
-    t = total[members]
-    keep = t - loss[members]
+    np.add.at(via, inv.ravel(), cc)
+    loss = np.zeros(n, np.int64)
+    np.maximum.at(loss, uk // n, via)
+    t, keep = total[members], total[members] - loss[members]
     bad = [i for i in range(members.size) if t[i] > 0 and not satisfies(Fraction(int(keep[i]), int(t[i])), rq.op, frac)]
     if not bad:
         return None
     i = min(bad, key=lambda i: (Fraction(int(keep[i]), int(t[i])), i))
     m = int(members[i])
-    share = Fraction(int(keep[i]), int(t[i]))
-    peer_name = design.devices.name[worst_peer[m]]
-    return error("SN0614", f"losing `{peer_name}` leaves `{design.devices.name[m]}` {rate_text(int(keep[i]))} of "
-                 f"{rate_text(int(t[i]))} ({float(share) * 100:.1f}%), the requirement is {WORDS[rq.op]} "
-                 f"{float(frac) * 100:g}%", rq.span, label=f"{count(len(bad), 'member')} below the fraction",
-                 hint="spread each member's links over more switches, or lower the fraction")
+    peer_of = uk[(uk // n == m) & (via == loss[m])]
+    return (len(bad), Fraction(int(keep[i]), int(t[i])), m, int(peer_of[0] % n), int(keep[i]), int(t[i]))

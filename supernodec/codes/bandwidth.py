@@ -86,7 +86,7 @@ CODES: tuple[Code, ...] = (
         The requirement functions are `bandwidth(sel.group)`, `aggregate(sel.group)`,
         `bisection(sel)` or `bisection(a : b)`, `oversubscription(sw.up : sw.down)`,
         `latency(a, b)`, `hops(a, b)`, `power(rack)` or `power(sel)` and
-        `redundant(sel)` (optionally `>= 50%`). Each takes a bound of one kind: a
+        `redundant(sel)` (optionally `>= 0.5`). Each takes a bound of one kind: a
         data rate, a ratio, a time, a whole number, a power or a fraction. This
         diagnostic names what is wrong: an unknown function, a missing bound, a
         bound of the wrong unit, or arguments the function cannot use (such as an

@@ -187,14 +187,14 @@ CODES: tuple[Code, ...] = (
     """)),
     Code("SN0614", "redundancy-bandwidth-below-fraction", "one failure leaves a member less bandwidth than `require redundant(...) >= F` asks",
          cleandoc("""
-        The stronger form `require redundant(GROUP) >= 50%` also asks that any
+        The stronger form `require redundant(GROUP) >= 0.5` also asks that any
         single failure of one of a member's links, or of a switch it is attached
         to, leaves the member at least that fraction of its injection bandwidth.
         The message names the worst member, the failure and the bandwidth left.
 
         Bad (an NPU with 7 equal UB links keeps 6/7 = 85.7% after one fails):
 
-            require redundant(npu) >= 90%
+            require redundant(npu) >= 0.9
 
         Fix: spread the member's links over more switches, or lower the fraction.
     """)),
