@@ -48,8 +48,11 @@ def _grouping(level: str, keys: np.ndarray) -> Grouping:
     """Group devices by key rows (n x 3); groups in key order, members by one stable sort."""
     if keys.shape[0] == 0:
         return Grouping(level, np.zeros(0, np.int64), keys, [])
-    uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+    k = keys.astype(np.int64)
+    packed = (k[:, 0] << 58) | (k[:, 1] + 1) << 24 | (k[:, 2] + 1)   # kind < 8, a < 2^34, b < 2^24
+    upacked, inv = np.unique(packed, return_inverse=True)
     inv = inv.reshape(-1)
+    uniq = np.stack([upacked >> 58, ((upacked >> 24) & ((1 << 34) - 1)) - 1, (upacked & ((1 << 24) - 1)) - 1], axis=1)
     order = np.argsort(inv, kind="stable")
     cuts = np.flatnonzero(np.diff(inv[order])) + 1
     return Grouping(level, inv, uniq, np.split(order, cuts))
