@@ -101,3 +101,20 @@ def test_no_backplane_rows_and_empty_plan() -> None:
     L = res.design.links
     board_only = dataclasses.replace(res.design, links=dataclasses.replace(L, medium=np.full(len(L), -1, np.int32)))
     assert emit(board_only).decode() == ",".join(COLUMNS) + "\n"
+
+
+def test_text_that_needs_quoting_is_quoted_and_defused() -> None:
+    """Names come from identifiers, but a medium class is free text: a class with a comma and quotes,
+    and a device name that reads as a formula, still give a CSV with the same rows and safe cells."""
+    import dataclasses
+    design = compile_file(CASES / "emit" / "floor_breakout" / "main.sn").design
+    plain = list(csv.DictReader(io.StringIO(cabling_csv(design).decode("utf-8"))))
+    parts = tuple(dataclasses.replace(p, medium_class='D,"AC') if p.qname == "main.DAC" else p for p in design.parts)
+    names = tuple("=cmd|calc" if n == "graph[0]" else n for n in design.devices.name)
+    odd = dataclasses.replace(design, parts=parts, devices=dataclasses.replace(design.devices, name=names))
+    rows = list(csv.DictReader(io.StringIO(cabling_csv(odd).decode("utf-8"))))
+    assert len(rows) == len(plain)
+    dac = [r for r in rows if r["medium"] == "main.DAC"]
+    assert {r["class"] for r in dac} == {'D,"AC'} and {r["a_device"] for r in dac} == {"'=cmd|calc"}
+    same = [(r["cable_id"], r["length_m"], r["b_device"]) for r in rows]
+    assert same == [(r["cable_id"], r["length_m"], r["b_device"]) for r in plain]

@@ -25,7 +25,7 @@ def test_quoting() -> None:
     assert dotmod.q('a"b') == '"a\\"b"'
     assert dotmod.q("x\\") == '"x\\\\"'
     assert dotmod.q("a\nb") == '"a\\nb"'
-    assert dotmod.html("<b> & \"q\"") == "&lt;b&gt; &amp; &quot;q&quot;"
+    assert dotmod.label_lines(["a", 'b"c']) == '"a\\nb\\"c"'
 
 
 def test_tricky_names_render_and_stay_distinct() -> None:

@@ -24,7 +24,9 @@ Cells are gathered from per-device, per-port and per-medium text tables with
 numpy (object arrays) and joined by C-level string operations; there is no
 per-row Python code, so 10^6 cables take a few seconds. Names come from
 identifiers and never need CSV quoting; free text (a medium's class) is
-quoted and defused like every CSV we write (`tabular.csv_cell`).
+quoted and defused like every CSV we write (`tabular.csv_cell`): when any
+text needs it, cells are joined with a unit separator instead of commas and
+each row is then written cell by cell (slower, same bytes for plain text).
 """
 
 from __future__ import annotations
@@ -37,10 +39,11 @@ from ..ir.flat import port_table
 from ..ir.model import Design
 from . import Artifact, emitter
 from .cables import OVER_BIN, UNKNOWN_BIN, CableTable, bin_label, cable_table, length_bins
-from .tabular import csv_cell, csv_line
+from .tabular import csv_line
 
 COLUMNS = ("cable_id", "leg", "legs", "links", "medium", "class", "length_bin", "length_m",
            "a_rack", "a_u", "a_device", "a_port", "b_rack", "b_u", "b_device", "b_port", "label")
+UNIT_SEP = "\x1f"   # joins cells of rows that need quoting; removed from names first
 _NEEDS_CARE = re.compile(r'[,"\r]|(?:^|\n)[=+\-@\t]')
 
 
@@ -96,10 +99,15 @@ class _Tables:
         self.device = _obj(list(D.name))
         self.rack = _obj([r.name for r in design.racks] + [""])          # index -1 -> ""
         self.u = _obj([""] + [str(i) for i in range(1, int(D.u.max(initial=0)) + 1)])
-        self.plain = _plain(self.port.tolist()) and _plain(list(D.name)) and _plain(self.rack.tolist())
-        self.medium = _obj([csv_cell(p.qname) for p in design.parts])
-        self.cls = _obj([csv_cell(p.medium_class or "") for p in design.parts])
-        self.bins = _obj([csv_cell(bin_label(b)) for b in range(UNKNOWN_BIN, OVER_BIN + 1)])
+        self.medium = _obj([p.qname for p in design.parts])
+        self.cls = _obj([p.medium_class or "" for p in design.parts])
+        self.bins = _obj([bin_label(b) for b in range(UNKNOWN_BIN, OVER_BIN + 1)])
+        tables = (self.port, self.device, self.rack, self.medium, self.cls)
+        self.plain = all(_plain(x.tolist()) for x in tables)
+        self.sep = "," if self.plain else UNIT_SEP      # between cells, until rows are written
+        if not self.plain:
+            for x in tables:
+                x[:] = [v.replace(UNIT_SEP, " ") for v in x.tolist()]
 
 
 def _spread(dev: np.ndarray, first: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -123,7 +131,7 @@ def _end(design: Design, t: _Tables, dev: np.ndarray, port: np.ndarray, first: n
     port_text = t.port[t.pt.rows(D.part[dev], port)]
     d = dev[first]
     p = port_text[first]
-    csv = (rack + "," + u + "," + t.device + ",")[d] + p
+    csv = (rack + t.sep + u + t.sep + t.device + t.sep)[d] + p
     label = (t.device + ":")[d] + p
     multi = np.flatnonzero(n > 1)
     if multi.size:
@@ -136,7 +144,7 @@ def _end(design: Design, t: _Tables, dev: np.ndarray, port: np.ndarray, first: n
             f, k, rows = f[spread], k[spread], multi[spread]
             ports = p[rows] + "+" + rest[spread]
             cells = [_joined(v, f, k, distinct=True) for v in (rack[dev], u[dev], t.device[dev])]
-            csv[rows] = cells[0] + "," + cells[1] + "," + cells[2] + "," + ports
+            csv[rows] = cells[0] + t.sep + cells[1] + t.sep + cells[2] + t.sep + ports
             label[rows] = cells[2] + ":" + ports
     return csv, label
 
@@ -166,7 +174,7 @@ def _middle(t: _Tables, leg: np.ndarray, legs: np.ndarray, n: np.ndarray, medium
     for k in uniq.tolist():
         b, m = k & 63, (k >> 6) & ((1 << 20) - 1)
         links, lgs, lg = (k >> 26) & 4095, (k >> 38) & 4095, k >> 50
-        text.append(f"{lg},{lgs},{links},{t.medium[m]},{t.cls[m]},{t.bins[b]}")
+        text.append(t.sep.join([str(lg), str(lgs), str(links), t.medium[m], t.cls[m], t.bins[b]]))
     return _obj(text)[inv.reshape(-1)]
 
 
@@ -182,8 +190,6 @@ def cabling_csv(design: Design) -> bytes:
     order = np.lexsort((leg, ct.cable[cab], L.b_port[lk], L.b[lk], L.a_port[lk], L.a[lk]))
     cab, first, n, leg, legs = cab[order], first[order], n[order], leg[order], legs[order]
     t = _Tables(design)
-    if not t.plain:
-        raise NotImplementedError("names that need CSV quoting")  # identifiers never do; see _Tables.plain
     links = ct.links
     a_csv, a_label = _end(design, t, L.a[links], L.a_port[links], first, n)
     b_csv, b_label = _end(design, t, L.b[links], L.b_port[links], first, n)
@@ -195,8 +201,11 @@ def cabling_csv(design: Design) -> bytes:
     tag[brk] = tag[brk] + "." + _digits(int(leg.max()) + 1)[leg[brk]]
     label = tag + " " + a_label + " > " + b_label
     mid = _middle(t, leg, legs, n, ct.medium[cab], bin_idx)
-    rows = map(",".join, zip(ids.tolist(), mid.tolist(), metres.tolist(), a_csv.tolist(), b_csv.tolist(),
-                             label.tolist()))
+    cells = zip(ids.tolist(), mid.tolist(), metres.tolist(), a_csv.tolist(), b_csv.tolist(), label.tolist())
+    if t.plain:
+        rows = map(",".join, cells)
+    else:
+        rows = (csv_line(t.sep.join(r).split(t.sep))[:-1] for r in cells)
     return (head + "\n".join(rows) + "\n").encode("utf-8")
 
 

