@@ -175,6 +175,8 @@ def nodes_conf(inv: Inventory) -> str:
             runs[-1][1].append(h.hostname)
         else:
             runs.append((attrs, [h.hostname]))
+    if any(h.mgmt and ":" in h.mgmt for h in inv.nodes):
+        lines.append("# NodeAddr holds IPv6 addresses: slurm.conf needs CommunicationParameters=EnableIPv6.")
     for attrs, names in runs:
         lines.append(f"NodeName={hostlist(names)} {attrs}".rstrip() + " State=UNKNOWN")
     return "\n".join(lines) + "\n"
