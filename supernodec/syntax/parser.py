@@ -90,7 +90,8 @@ _WHAT = {
     "LBRACE": "`{`", "RBRACE": "`}`", "LSQB": "`[`", "RSQB": "`]`", "LPAR": "`(`", "RPAR": "`)`",
     "EQUAL": "`=`", "COLON": "`:`", "COMMA": "`,`", "ARROW": "`->`", "_NL": "a new line",
     "SEMICOLON": "`;`", "AT": "`@`", "CMP": "a comparison like `<=`", "RATIO": "a ratio like `1:1`",
-    "DOT": "`.`", "$END": "the end of the file", "DOC": "a doc comment",
+    "DOT": "`.`", "$END": "the end of the file", "DOC": "a doc comment", "ADDOP": "`+` or `-`",
+    "MULOP": "`*`, `/` or `%`", "ARROW": "`->`",
 }
 
 _AFTER = {
@@ -159,7 +160,7 @@ def _syntax_diagnostic(path: str, text: str, e: UnexpectedInput) -> Diagnostic:
 
 _UNITS = ("b/s", "kb/s", "Mb/s", "Gb/s", "Tb/s", "B/s", "MB/s", "GB/s", "TB/s", "Gbps", "Tbps",
           "ps", "ns", "us", "ms", "s", "mm", "cm", "m", "km", "W", "kW", "MW", "B", "KiB", "MiB",
-          "GiB", "TiB", "kB", "MB", "GB", "TB", "bit", "bits", "U", "USD", "CNY", "ns/m", "%")
+          "GiB", "TiB", "kB", "MB", "GB", "TB", "bit", "bits", "U", "USD", "CNY", "ns/m")
 
 
 def _previous(e: UnexpectedToken) -> str | None:

@@ -91,16 +91,7 @@ def _binop(e: A.BinOp) -> tuple[str, int]:
     else:
         level, right = PROD, UNARY
     left = expr(e.left, level)
-    if e.op == "%" and _ends_in_bare_number(e.left) and not left.endswith(")"):
-        left = f"({left})"   # `7 % 3` would lex `%` as the percent unit of 7
     return f"{left} {e.op} {expr(e.right, right)}", level
-
-
-def _ends_in_bare_number(e: Any) -> bool:
-    """Whether the last token of `e` is a number without a unit."""
-    while isinstance(e, (A.BinOp, A.Unary)):
-        e = e.right if isinstance(e, A.BinOp) else e.operand
-    return isinstance(e, A.Num) and not e.unit
 
 
 def _fraction_text(f: Any) -> str:
