@@ -14,5 +14,7 @@ if [ ! -e "$POLICY" ]; then
   printf '#!/bin/sh\nexit 101\n' > "$POLICY"; chmod 755 "$POLICY"; OWN=1
 fi
 trap 'if [ -n "$OWN" ]; then rm -f "$POLICY"; fi' EXIT
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurmctld slurm-client >/dev/null
+if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+       slurmctld slurm-client >/dev/null; }; then
+  echo "install-slurm: apt-get failed: the Slurm tests will be SKIPPED" >&2
+fi
