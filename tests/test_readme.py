@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import re
-
 from conftest import EXAMPLES, ROOT
 
 
-def blocks(lang: str = "") -> list[str]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return re.findall(r"```" + lang + r"\n(.*?)```", text, re.S)
+def blocks() -> list[str]:
+    """Contents of the fenced code blocks, in order."""
+    out, cur = [], None
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("```"):
+            if cur is None:
+                cur = []
+            else:
+                out.append("".join(cur))
+                cur = None
+        elif cur is not None:
+            cur.append(line)
+    return out
 
 
 def test_tour_is_the_cloudmatrix384_example() -> None:
