@@ -26,6 +26,7 @@ def designs(draw) -> Design:
     money = st.integers(0, 10**7).map(lambda c: Fraction(c, 100))
     parts = [Part(f"t.D{i}", draw(st.sampled_from(["accelerator", "switch", "nic", "cpu"])),
                   vendor=draw(st.sampled_from(["A", "B", "=evil"])), price=draw(st.none() | money),
+                  currency=draw(st.sampled_from(["USD", "CNY"])),
                   power=draw(st.none() | st.integers(0, 2000).map(Fraction)),
                   ports=(PortGroup("p", PORTS, Fraction(400 * 10**9), "Ethernet"),)) for i in range(n_dev_parts)]
     media = [Part(f"t.M{i}", draw(st.sampled_from(["optic", "cable"])), vendor="A", price=draw(st.none() | money),
@@ -80,10 +81,13 @@ def test_bom_quantities_equal_ir_counts(design: Design) -> None:
         legs = int(sel.sum())
         expected_modules += 1 + legs if len(a_ports) == 1 and legs > 1 else 2
     assert sum(ln.quantity for ln in bom.lines if ln.category == "optic") == expected_modules
-    # extended prices sum to the totals, per currency, exactly
-    priced = [ln for ln in bom.lines if ln.unit_price is not None]
-    assert sum(ln.extended for ln in priced) == sum(t.extended for t in bom.total)
-    assert sum(t.extended for t in bom.by_vendor) == sum(t.extended for t in bom.by_category) == sum(t.extended for t in bom.total)
+    # extended prices sum to the totals, per currency (never converted), exactly
+    for cur in {ln.currency for ln in bom.lines}:
+        priced = sum((ln.extended for ln in bom.lines if ln.currency == cur and ln.unit_price is not None), Fraction(0))
+        sums = [sum((t.extended for t in ts if t.currency == cur), Fraction(0))
+                for ts in (bom.total, bom.by_vendor, bom.by_category)]
+        assert sums == [priced] * 3
+    assert len({t.currency for t in bom.total}) == len(bom.total)
     assert sum(t.quantity for t in bom.total) == sum(ln.quantity for ln in bom.lines)
 
 
