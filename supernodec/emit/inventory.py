@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..ir.model import Design
-from .names import Namer, clean, split_segment
+from .names import Namer, bounded, clean, split_segment
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def rack_of(inv: Inventory, h: Host) -> dict[str, str]:
 
 def location(inv: Inventory, rack: int) -> dict[str, str]:
     """Location labels of a rack index (-1 = unplaced: the center only)."""
-    out = {"center": clean(inv.design.name) or "center"}
+    out = {"center": bounded(clean(inv.design.name) or "center", inv.design.name)}
     if rack < 0:
         return out
     r = inv.design.racks[rack]
@@ -207,6 +207,6 @@ def location(inv: Inventory, rack: int) -> dict[str, str]:
         halls = [x.name for x in inv.design.halls]
         out["hall"] = inv.hall_names[halls.index(r.hall)] if r.hall in halls else (clean(r.hall) or "hall")
     if r.row is not None:
-        out["row"] = clean(r.row) or "row"
+        out["row"] = bounded(clean(r.row) or "row", r.row)
     out["rack"] = inv.rack_names[rack]
     return out
