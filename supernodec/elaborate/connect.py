@@ -113,13 +113,17 @@ def _endpoint(t: Target, ref: A.Ref) -> Target:
 def _enumerate(el: Any, ctx: Any, c: A.Connect, o: Opts) -> list[array]:
     cols = [array("q") for _ in range(6)]   # a, a_group, a_port(-1 auto), b, b_group, b_port
     b_names = sorted(set(ix_names(c.b)))
-    b_memo: dict[tuple, list[Target]] = {}
+    b_memo: dict[tuple, list[Target]] | None = {}
     for bind, ta in walk_ref(el, ctx, c.a, {}):
         _endpoint(ta, c.a)
-        key = tuple(bind.get(n) for n in b_names)
-        bs = b_memo.get(key)
+        if b_memo is not None and not b_memo and set(bind) <= set(b_names):
+            b_memo = None     # the b end reads every variable of a: no two bindings share targets
+        key = tuple(bind.get(n) for n in b_names) if b_memo is not None else None
+        bs = b_memo.get(key) if b_memo is not None else None
         if bs is None:
-            bs = b_memo[key] = [(_endpoint(tb, c.b)) for _b2, tb in walk_ref(el, ctx, c.b, bind)]
+            bs = [(_endpoint(tb, c.b)) for _b2, tb in walk_ref(el, ctx, c.b, bind)]
+            if b_memo is not None:
+                b_memo[key] = bs
         ends = [(b, tb.group, bp) for tb in bs for b in tb.devs for bp in _ports_of(el, tb)]
         a_ports = _ports_of(el, ta)
         reps = [(_stripe_count(el, ctx, c, a, ta, len(ends)) if o.stripe else o.parallel)

@@ -113,11 +113,12 @@ def _side(el: Any, b: Any, dev: np.ndarray, grp: np.ndarray, req: np.ndarray, ke
 
 
 def _lo_of(el: Any, parts: np.ndarray, grp: np.ndarray) -> np.ndarray:
-    out = np.empty(len(parts), dtype=np.int64)
-    combos = np.unique(np.stack([parts.astype(np.int64), grp]), axis=1)
-    for part, g in combos.T.tolist():
-        out[(parts == part) & (grp == g)] = _group_lo_hi(el, part, g)[0]
-    return out
+    """First device-level port of each (part, group)."""
+    n_groups = max((len(p.ports) for p in el.parts), default=0) + 1
+    keys = parts.astype(np.int64) * n_groups + grp
+    combos, inv = np.unique(keys, return_inverse=True)
+    los = [_group_lo_hi(el, *divmod(k, n_groups))[0] for k in combos.tolist()]
+    return np.asarray(los, dtype=np.int64)[inv.reshape(-1)]
 
 
 def _first_free(el: Any, b: Any, used: np.ndarray, dev: np.ndarray, grp: np.ndarray, keys: np.ndarray,

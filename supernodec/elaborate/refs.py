@@ -120,6 +120,32 @@ def _is_var(e: Any, binding: dict, env: Any) -> bool:
 
 def indices(ctx: Any, seg: A.Seg, dims: tuple[int, ...], binding: dict, text: str) -> Iterator[tuple[dict, list[int]]]:
     """(binding, flat element indices) for each way the indices of `seg` can bind."""
+    if len(dims) == 1 and len(seg.indices) == 1:
+        one = _one_index(ctx, seg.indices[0], dims[0], binding)
+        if one is not None:
+            return one
+    return _indices(ctx, seg, dims, binding, text)
+
+
+def _one_index(ctx: Any, ix: Any, d: int, binding: dict) -> Any:
+    """The common one-dimensional cases without the general machinery (same results)."""
+    t = type(ix)
+    if t is A.Name and len(ix.parts) == 1:
+        name = ix.parts[0]
+        v = binding.get(name)
+        if v is not None:
+            k = int(v)
+            return iter(((binding, [k]),)) if 0 <= k < d else None
+        if name not in ctx.env:
+            return (({**binding, name: Fraction(k)}, [k]) for k in range(d))
+    elif t is A.Star:
+        return iter(((binding, list(range(d))),))
+    elif t is A.Num and ix.unit is None and ix.value.denominator == 1 and 0 <= ix.value < d:
+        return iter(((binding, [int(ix.value)]),))
+    return None
+
+
+def _indices(ctx: Any, seg: A.Seg, dims: tuple[int, ...], binding: dict, text: str) -> Iterator[tuple[dict, list[int]]]:
     if len(seg.indices) > len(dims):
         raise DiagnosticError(error("SN0204", f"`{text}` has {len(dims)} dimension(s) but {len(seg.indices)} indices are given",
                                     seg.span, hint="remove the extra index"))
