@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, EXAMPLES, compile_file
-from test_emit_golden import dot_node_ids, svg_node_titles
+from diagram_checks import dot_node_ids, svg_node_titles
 from supernodec.emit import diagram_overview, dot as dotmod
 from supernodec.emit.diagram_detail import supernode_graphs
 from supernodec.emit.diagram_graph import Edge, Graph, Node, to_dot
