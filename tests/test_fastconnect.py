@@ -70,3 +70,44 @@ def test_numpy_path_equals_sequential_path(name: str, tmp_path, monkeypatch: pyt
     assert fast == slow
     expect_error = name in ("shortage", "used_twice", "used_twice_across")
     assert (fast[0] is None) == expect_error, fast[1]
+
+
+# ---------------------------------------------------------------- index expressions
+EXPRS = ["i", "i + 1", "(i + 1) % 8", "(i - 9) % 4", "floor(i / 3)", "ceil((i * 7 + j) / 5)", "i / 2",
+         "min(i, j) * 2", "max(i - j, 0)", "abs(i - j)", "-i + 20", "i % 0", "i / (j - j)", "n * 2 + i",
+         "floor(i / 4 + j / 4)", "i * 1.5", "(i * 48 + j) / 64", "k + i", "2 GB", "i + nodes"]
+
+
+@pytest.mark.parametrize("text", EXPRS)
+def test_fast_index_evaluator_agrees_with_evaluate(text: str) -> None:
+    from collections import ChainMap
+    from fractions import Fraction
+    from types import SimpleNamespace
+
+    from supernodec.diagnostics import DiagnosticError
+    from supernodec.elaborate.refs import index_value
+    from supernodec.syntax.parser import parse_module
+    from supernodec.units import quantity
+    mod, errs = parse_module("x.sn", f"param x = {text}\n")
+    assert mod is not None, errs
+    ix = mod.body[0].default
+    env = ChainMap({"n": Fraction(3), "nodes": quantity("2", "GB")})
+    for i in range(-3, 12):
+        for j in range(0, 4):
+            binding = {"i": Fraction(i), "j": Fraction(j)}
+            ctx = SimpleNamespace(env=env)
+            got = _outcome(lambda: index_value(ctx, ix, binding), DiagnosticError)
+            from supernodec.elaborate import refs
+            saved, refs._fast_index = refs._fast_index, (lambda e: None)
+            try:
+                want = _outcome(lambda: index_value(ctx, ix, binding), DiagnosticError)
+            finally:
+                refs._fast_index = saved
+            assert got == want, (text, i, j)
+
+
+def _outcome(fn, exc):  # type: ignore[no-untyped-def]
+    try:
+        return ("ok", fn())
+    except exc as e:
+        return ("error", e.diagnostic.code, e.diagnostic.message)

@@ -193,6 +193,14 @@ def index_value(ctx: Any, ix: Any, binding: dict) -> int:
             return int(v)
     if t is A.Num and ix.unit is None and ix.value.denominator == 1:
         return int(ix.value)
+    fn = _fast_index(ix)
+    if fn is not None:
+        try:
+            v = fn(binding, ctx.env)
+            if type(v) is int:
+                return v
+        except _Bail:
+            pass
     names: list[str] = []
     from .values import free_names
     for n in free_names(ix, names):
@@ -200,6 +208,99 @@ def index_value(ctx: Any, ix: Any, binding: dict) -> int:
             raise DiagnosticError(error("SN0212", f"index variable `{n}` is used in an expression before it is bound",
                                         ix.span, hint=f"use `{n}` alone as an index first, e.g. `a[{n}] -> b[({n} + 1) % 8]`"))
     return to_int(evaluate(ix, ChainMap(binding, ctx.env)), ix, "an integer index")
+
+
+class _Bail(Exception):
+    """The fast index evaluator cannot decide: evaluate the general way."""
+
+
+_FAST: dict[int, tuple[Any, Any]] = {}
+_INT_OPS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b}
+
+
+def _fast_index(ix: Any) -> Any:
+    """A compiled evaluator of an integer index expression (or None), cached per node.
+
+    It computes with Python ints (Fractions only for inexact `/`) and gives up (`_Bail`)
+    on anything else: units, non-numbers, unknown names, division by zero, comparisons,
+    so the general evaluator reports exactly what it always did."""
+    hit = _FAST.get(id(ix))
+    if hit is not None and hit[0] is ix:
+        return hit[1]
+    fn = _compile_int(ix, [0])
+    if len(_FAST) > 8192:
+        _FAST.clear()
+    _FAST[id(ix)] = (ix, fn)
+    return fn
+
+
+def _norm(v: Any) -> Any:
+    if type(v) is Fraction:
+        return int(v) if v.denominator == 1 else v
+    if type(v) is int:
+        return v
+    raise _Bail
+
+
+def _compile_int(e: Any, count: list[int]) -> Any:
+    count[0] += 1
+    t = type(e)
+    if count[0] > 64:
+        return None
+    if t is A.Num:
+        if e.unit is not None:
+            return None
+        val = _norm(e.value)
+        return lambda b, env: val
+    if t is A.Name and len(e.parts) == 1:
+        return _compile_name(e.parts[0])
+    if t is A.Unary and e.op in ("-", "+"):
+        f = _compile_int(e.operand, count)
+        return None if f is None else ((lambda b, env: -f(b, env)) if e.op == "-" else f)
+    if t is A.Call and e.func in ("floor", "ceil", "min", "max", "abs") and e.args:
+        fs = [_compile_int(a, count) for a in e.args]
+        return None if any(f is None for f in fs) else _compile_call(e.func, fs)
+    if t is A.BinOp and e.op in ("+", "-", "*", "/", "%"):
+        fl, fr = _compile_int(e.left, count), _compile_int(e.right, count)
+        return None if fl is None or fr is None else _compile_binop(e.op, fl, fr)
+    return None
+
+
+def _compile_name(name: str) -> Any:
+    def look(b: dict, env: Any) -> Any:
+        v = b.get(name)
+        if v is None:
+            if name not in env:
+                raise _Bail
+            v = env[name]
+        return _norm(v)
+    return look
+
+
+def _compile_call(func: str, fs: list) -> Any:
+    import math
+    if func in ("floor", "ceil"):
+        if len(fs) != 1:
+            return None
+        f, rnd = fs[0], (math.floor if func == "floor" else math.ceil)
+        return lambda b, env: rnd(f(b, env))
+    if func == "abs":
+        return None if len(fs) != 1 else (lambda b, env: abs(fs[0](b, env)))
+    pick = min if func == "min" else max
+    return lambda b, env: _norm(pick(f(b, env) for f in fs))
+
+
+def _compile_binop(op: str, fl: Any, fr: Any) -> Any:
+    if op in _INT_OPS:
+        g = _INT_OPS[op]
+        return lambda b, env: _norm(g(fl(b, env), fr(b, env)))
+
+    def div(b: dict, env: Any) -> Any:
+        x, y = fl(b, env), fr(b, env)
+        if y == 0:
+            raise _Bail
+        return _norm(x % y) if op == "%" else _norm(Fraction(x) / y)
+    return div
 
 
 def _row(el: Any, ctx: Any, ref: A.Ref, i: int, h: HallRef, binding: dict) -> Iterator[tuple[dict, Target]]:
