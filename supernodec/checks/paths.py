@@ -280,32 +280,31 @@ def path_between(g: PathGraph, src: int, dst: int) -> list[int]:
     return _path(pred, src, dst)
 
 
-def _sweep(g: PathGraph, src: int, targets: np.ndarray) -> tuple[int, int]:
-    """(farthest reachable target from src, the middle forwarding node of that path)."""
+def _sweep(g: PathGraph, src: int, targets: np.ndarray) -> tuple[int, list[int]]:
+    """(farthest reachable target from src, the two forwarding nodes of that path nearest
+    its middle: both sides of a midpoint that falls between two switches)."""
     dist, pred = dijkstra(g.csr, indices=src, return_predecessors=True)
     true = dist - (BIG if g.endpoint[src] else 0.0)
     t = true[targets] - g.enter[targets]
     t = np.where(_bad(t) | (targets == src), -np.inf, t)
     if t.size == 0 or not np.isfinite(t.max()):
-        return -1, -1
+        return -1, []
     far = int(targets[int(np.argmax(t))])
     inner = [x for x in _path(pred, src, far)[1:-1] if not g.endpoint[x]]
-    if not inner:
-        return far, -1
     half = float(t.max()) / 2
-    return far, int(min(inner, key=lambda x: (abs(true[x] - half), x)))
+    return far, [int(x) for x in sorted(inner, key=lambda x: (abs(true[x] - half), x))[:2]]
 
 
 def _landmarks(g: PathGraph, A: np.ndarray, B: np.ndarray, units: list[Unit]) -> list[int]:
     marks: list[int] = []
-    src = units[0].node
-    for targets in (B, A, B):
-        far, mid = _sweep(g, src, targets)
-        if far < 0:
-            break
-        if mid >= 0 and mid not in marks:
-            marks.append(mid)
-        src = far
+    for start in dict.fromkeys((units[0].node, units[-1].node)):   # both ends of the design
+        src = start
+        for targets in (B, A):
+            far, mids = _sweep(g, src, targets)
+            if far < 0:
+                break
+            marks += [m for m in mids if m not in marks]
+            src = far
     return marks
 
 
@@ -346,7 +345,7 @@ def worst_pair(g: PathGraph, A: np.ndarray, B: np.ndarray, bound: float | None =
         budget = max(MIN_SEARCHES, int(WORK // max(g.n + g.csr.nnz, 1)))
     _evaluate(g, units[:1], B, res)
     marks = _landmarks(g, A, B, units)
-    res.searches += 3 + len(marks)
+    res.searches += 4 + len(marks)
     _upper_bounds(g, marks, A, B, units)
     queue = sorted((u for u in units if not u.done), key=lambda u: (-u.upper, u.node))
     at = 0
