@@ -119,3 +119,13 @@ def test_without_a_renderer_dot_files_are_still_written(monkeypatch: pytest.Monk
     out = {a.path: a.data for a in emit_diagrams(compile_file(EXAMPLES / "cloudmatrix384.sn").design)}
     assert "diagrams/overview.dot" in out and not any(p.endswith(".svg") for p in out)
     assert b"no wasm backend" in out["diagrams/NOT-RENDERED.txt"]
+
+
+def test_rack_types_are_capped_to_the_most_common(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The floor case has 3 racks of one part with 3 layouts; capped to 2 drawings, ties keep rack order."""
+    from supernodec.emit import diagram_rack
+    design = compile_file(CASES / "emit" / "floor_breakout" / "main.sn").design
+    assert len(rack_elevations(design)) == 3
+    monkeypatch.setattr(diagram_rack, "MAX_TYPES", 2)
+    drawn = [re.search(r'label="[^"]*\\n([^"]*)"', d).group(1) for _n, d in rack_elevations(design)]
+    assert drawn == ["rk[0]", "rk[1]"]

@@ -24,6 +24,7 @@ from .dot import attrs, label_lines, q
 
 _INDEX = re.compile(r"\[[^\]]*\]")
 U_IN = 0.25      # inches drawn per rack unit
+MAX_TYPES = 64   # rack elevations drawn at most (the most common layouts)
 SLOT_W = 4.2     # inches, width of the mounting space
 FILL = {"accelerator": "#e8f4e8", "switch": "#eef3fb", "cpu": "#fdf6e3", "server": "#fdf6e3"}
 
@@ -163,7 +164,11 @@ def elevation_dot(design: Design, rack: int, items: list[Item], count: int) -> s
 
 
 def rack_elevations(design: Design) -> list[tuple[str, str]]:
-    """(rack part name, DOT) per rack type, in order of the first rack of each type."""
+    """(rack part name, DOT) per rack type, in order of the first rack of each type.
+
+    At most `MAX_TYPES` drawings: when a design has more layouts than that, the most
+    common ones are drawn (a drawing per rack would be no overview at all).
+    """
     items = rack_items(design)
     first: dict[tuple, int] = {}
     count: dict[tuple, int] = {}
@@ -171,5 +176,7 @@ def rack_elevations(design: Design) -> list[tuple[str, str]]:
         sig = (rk.part, tuple(i.signature() for i in items[r]))
         first.setdefault(sig, r)
         count[sig] = count.get(sig, 0) + 1
-    return [(design.parts[design.racks[r].part].qname, elevation_dot(design, r, items[r], count[sig]))
-            for sig, r in first.items()]
+    kept = sorted(first, key=lambda sig: (-count[sig], first[sig]))[:MAX_TYPES]
+    kept.sort(key=lambda sig: first[sig])
+    return [(design.parts[design.racks[first[sig]].part].qname, elevation_dot(design, first[sig], items[first[sig]], count[sig]))
+            for sig in kept]
