@@ -25,14 +25,18 @@ LAYERS: dict[str, int] = {
     "supernodec.driver": 7, "supernodec.progress": 7,
     "supernodec.cli": 8, "supernodec.__main__": 8, "supernodec.lsp": 8, "supernodec.loader": 8,
     "supernodec.fmt": 8, "supernodec.catalog_cli": 8, "supernodec.netbox_import": 8,
-    "supernodec.parallel": 8,
+    "supernodec.parallel": 8, "supernodec.precommit": 8,
     "supernodec.testing": 9,
 }
 
 
 def layer_of(mod: str) -> int | None:
+    if mod == "supernodec":
+        return 0
     best = None
     for prefix, layer in LAYERS.items():
+        if prefix == "supernodec":
+            continue
         if mod == prefix or mod.startswith(prefix + "."):
             if best is None or len(prefix) > len(best[0]):
                 best = (prefix, layer)
