@@ -231,6 +231,9 @@ def _port(p: A.PortDecl, env: Mapping[str, Any], ports: list[PortGroup]) -> None
     lanes = 1 if p.lanes is None else to_int(evaluate(p.lanes, env), p.lanes, "a lane count")
     if lanes < 1:
         raise DiagnosticError(error("SN0304", f"a port has at least one lane, got {lanes}", p.lanes.span))
+    if lanes > 32_767:   # the IR's lane column is int16
+        raise DiagnosticError(error("SN0304", f"a port has at most 32,767 lanes, got {lanes:,}", p.lanes.span,
+                                    hint="lanes are the electrical lanes of one port: 1 to 16 in practice"))
     if p.form is not None and p.form not in FORMS:
         raise DiagnosticError(error("SN0307", f"unknown form factor `{p.form}`", p.span, label="not a form factor",
                                     hint=did_you_mean(p.form, FORMS) or "forms: " + ", ".join(FORMS)))

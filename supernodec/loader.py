@@ -10,12 +10,15 @@ target leaves them is refused.
 
 from __future__ import annotations
 
+import errno
 import importlib.resources
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .resolve import Located
+
+MAX_FILE_BYTES = 64_000_000   # 4 bytes per character of the parser's 16 M character limit
 
 
 def catalog_dir() -> Path:
@@ -48,6 +51,12 @@ class FileLoader:
         return p if p.is_absolute() else self.cwd / p
 
     def locate(self, name: str, importer: str | None) -> Located:
+        try:
+            return self._locate(name, importer)
+        except (OSError, ValueError):   # a NUL byte, a name too long for the OS, a loop of links
+            return Located(None, "not-found", (name.replace("\x00", "\\0")[:200],))
+
+    def _locate(self, name: str, importer: str | None) -> Located:
         if importer is None:
             p = Path(name) if Path(name).is_absolute() else self.cwd / name
             rp = p.resolve()
@@ -78,6 +87,9 @@ class FileLoader:
         rp = self.real(path).resolve()
         if str(rp) in self.overlay:
             return self.overlay[str(rp)]
+        size = rp.stat().st_size
+        if size > MAX_FILE_BYTES:   # refused before reading; smaller files over the limit get SN0007
+            raise OSError(errno.EFBIG, f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
         data = rp.read_bytes()
         return data.decode("utf-8")
 

@@ -18,7 +18,7 @@ from ..syntax import ast as A
 from .builder import Block, Builder, DevArray, HallRef, Instances, LocalRequire, RackArray, Scope
 from .core import Ctx, Elaborator, _Quiet
 from .refs import resolve_devices, resolve_selector, walk_ref
-from .values import Range, evaluate, show, to_int, to_quantity
+from .values import Range, count_text, evaluate, show, to_int, to_quantity
 
 ALLOWED_TEMPLATE_FIELDS = ("height",)
 CENTER_FIELDS = ("slack", "routing_factor", "tray_height")
@@ -89,14 +89,27 @@ def dims_of(el: Elaborator, ctx: Ctx, exprs: tuple) -> tuple[int, ...]:
         n = to_int(evaluate(e, ctx.env), e, "an array size")
         if n < 0:
             raise DiagnosticError(error("SN0205", f"array size is negative ({n})", e.span))
+        if n > el.limits.devices:   # alone: `[0][10**21]` has no elements but cannot be enumerated
+            raise DiagnosticError(error("SN0207", f"array size {count_text(n)} exceeds the device limit of {el.limits.devices:,}",
+                                        e.span, hint="check the size, or raise the limit with --max-devices"))
         dims.append(n)
     total = 1
     for n in dims:
         total *= n
     if total > el.limits.devices:
-        raise DiagnosticError(error("SN0207", f"array of {total:,} elements exceeds the device limit of {el.limits.devices:,}",
+        raise DiagnosticError(error("SN0207", f"array of {count_text(total)} elements exceeds the device limit of {el.limits.devices:,}",
                                     exprs[0].span, hint="check the sizes, or raise the limit with --max-devices"))
     return tuple(dims)
+
+
+def spend_iterations(el: Elaborator, n: int, span: Any, what: str) -> None:
+    """Count `n` loop bodies against `Limits.iterations` before running them, so a
+    `for i in 0..1000000000` with an empty body fails at once instead of running for hours."""
+    el.iterations += n
+    if el.iterations > el.limits.iterations:
+        raise DiagnosticError(error(
+            "SN0207", f"{what} would run the loop bodies {count_text(el.iterations)} times in all; the limit is {el.limits.iterations:,}",
+            span, hint="write the repetition as an array and a connect pattern (`a[i].p -> b[j].q`) instead of a loop"))
 
 
 def index_names(name: str, dims: tuple[int, ...]) -> list[str]:
@@ -127,14 +140,14 @@ def _member(el: Elaborator, ctx: Ctx, m: A.Member) -> None:
             ctx.builder.racks += [(n, pid, m.span) for n in names]
             _declare(ctx, m.name, RackArray(dims, first, pid, m.span), m.span)
             return
-        _check_limit(el, ctx, count, 0, m.span)
+        _check_limit(el, ctx, count, 0, m.span, count * el.port_counts[pid])
         first = ctx.builder.add_devices(ctx.path, m.name, pid, count, names)
         _declare(ctx, m.name, DevArray(dims, first, pid, m.name, m.span), m.span)
         return
     if decl.kind not in A.TEMPLATE_KINDS:
         raise DiagnosticError(error("SN0203", f"`{m.type.dotted}` is a {decl.kind}; members are parts or templates", m.type.span))
     block = instantiate(el, ctx, pmod, decl, m)
-    _check_limit(el, ctx, count * block.n_devices, count * block.n_links, m.span)
+    _check_limit(el, ctx, count * block.n_devices, count * block.n_links, m.span, count * block.n_ports)
     prefixes = [ctx.path + n + "." for n in index_names(m.name, dims)]
     sn = (decl.name, m.span) if decl.kind == "supernode" else None
     offs = ctx.builder.add_block(block, prefixes, sn)
@@ -150,7 +163,10 @@ def unknown_type(mod: ModuleInfo, name: A.Name, hint: str) -> Any:
                  hint=hint or "declare it, or import the catalog that declares it")
 
 
-def _check_limit(el: Elaborator, ctx: Ctx, devices: int, links: int, span: Any) -> None:
+def _check_limit(el: Elaborator, ctx: Ctx, devices: int, links: int, span: Any, ports: int = 0) -> None:
+    if ctx.builder.n_ports + ports > el.limits.ports:
+        raise DiagnosticError(error("SN0207", f"the design would have {count_text(ctx.builder.n_ports + ports)} ports; the limit is {el.limits.ports:,}",
+                                    span, hint="check the array sizes and the port counts of the parts"))
     if ctx.builder.n_dev + devices > el.limits.devices:
         raise DiagnosticError(error("SN0207", f"the design would have {ctx.builder.n_dev + devices:,} devices; the limit is {el.limits.devices:,}",
                                     span, hint="check array sizes, or raise the limit with --max-devices"))
@@ -202,6 +218,7 @@ def instantiate(el: Elaborator, ctx: Ctx, tmod: ModuleInfo, decl: A.Decl, m: A.M
 
 def _group(el: Elaborator, ctx: Ctx, g: A.Group) -> None:
     dims = dims_of(el, ctx, g.dims)
+    spend_iterations(el, int(np.prod(dims)) if dims else 1, g.span, f"group `{g.name}`")
     elems = []
     for nm in index_names(g.name, dims):
         sc = Scope(parent=ctx.scope, dev_lo=ctx.builder.n_dev, rack_lo=len(ctx.builder.racks))
@@ -216,9 +233,29 @@ def _for(el: Elaborator, ctx: Ctx, f: A.For) -> None:
     it = evaluate(f.iter, ctx.env)
     if not isinstance(it, Range):
         raise DiagnosticError(error("SN0203", f"`for` needs a range like `0..7`, got {show(it)}", f.iter.span))
+    nested = len(it) * (1 + _static_iterations(ctx, f.body))
+    if el.iterations + nested > el.limits.iterations:   # nested loops: fail before running any
+        spend_iterations(el, nested, f.iter.span, f"`for {f.var} in {show(it)}` and the loops inside it")
+    spend_iterations(el, len(it), f.iter.span, f"`for {f.var} in {show(it)}`")
     for i in it:
         sub = Ctx(ctx.module, ChainMap({f.var: Fraction(i)}, ctx.env), ctx.scope, ctx.builder, ctx.path, ctx.chain)
         run_body(el, sub, f.body)
+
+
+def _static_iterations(ctx: Ctx, body: tuple) -> int:
+    """Loop bodies the loops in `body` will run, for ranges known before the loop
+    runs (a range that reads the loop variable counts as one)."""
+    n = 0
+    for s in body:
+        if type(s) is A.For:
+            try:
+                it = evaluate(s.iter, ctx.env)
+            except DiagnosticError:
+                it = None
+            n += (len(it) if isinstance(it, Range) else 1) * (1 + _static_iterations(ctx, s.body))
+        elif type(s) is A.If:
+            n += max(_static_iterations(ctx, s.then), _static_iterations(ctx, s.orelse))
+    return n
 
 
 def _field(el: Elaborator, ctx: Ctx, f: A.Field) -> None:
@@ -296,6 +333,8 @@ def _memory(el: Elaborator, ctx: Ctx, m: A.Memory) -> None:
 
 
 _INTERP = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# deployment files put the address in `NodeAddr=...`, `ansible_host: ...`: no room for these
+_BAD_ADDRESS = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _mgmt(el: Elaborator, ctx: Ctx, m: A.Mgmt) -> None:
@@ -305,6 +344,9 @@ def _mgmt(el: Elaborator, ctx: Ctx, m: A.Mgmt) -> None:
         if not isinstance(v, str):
             raise DiagnosticError(error("SN0203", f"a management address is a string, got {show(v)}", m.value.span))
         text = _INTERP.sub(lambda mm: _interp(mm.group(1), env, m), v)
+        if _BAD_ADDRESS.search(text) or not text:
+            raise DiagnosticError(error("SN0203", f"management address {show(text)[:80]} is empty or holds a space or control character",
+                                        m.value.span, hint="write a host name or IP address, like \"10.0.{i}.1\""))
         for d in devs:
             ctx.builder.mgmt[d] = text
 

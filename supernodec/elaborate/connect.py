@@ -19,7 +19,9 @@ from .builder import MEDIUM_AUTO, MEDIUM_NONE
 from . import fastconnect
 from .fastconnect import append_links
 from .refs import Target, walk_ref
-from .values import evaluate, to_int
+from .values import count_text, evaluate, to_int
+
+MAX_LANES = 32_767   # the IR's lane column is int16
 
 
 class Opts:
@@ -49,21 +51,27 @@ def _options(el: Any, ctx: Any, c: A.Connect) -> Opts:
         else:
             n = to_int(evaluate(op.value, ctx.env), op.value, f"a whole number of {op.name}")
             if n < 1:
-                raise DiagnosticError(error("SN0205", f"`{op.name}` must be at least 1, got {n}", op.span))
+                raise DiagnosticError(error("SN0205", f"`{op.name}` must be at least 1, got {count_text(n)}", op.span))
+            if op.name == "lanes" and n > MAX_LANES:
+                raise DiagnosticError(error("SN0205", f"`lanes` must be at most {MAX_LANES:,}, got {count_text(n)}", op.span,
+                                            hint="a link uses the lanes of one port: 1 to 16 in practice"))
             setattr(o, op.name, n)
     return o
 
 
 def _estimate(el: Any, ctx: Any, c: A.Connect, o: Opts) -> int:
-    """Upper bound of links from the first binding's fan-out times the variable ranges."""
+    """Upper bound of links from the first binding's fan-out times the variable ranges.
+
+    Every dimension an end spans multiplies: `[*]`, an omitted array index, and the
+    first use of a pattern variable; on the port group only `[*]` and a variable do
+    (`p` alone takes one free port per pair)."""
     total = 1
     seen: set[str] = set()
     for ref in (c.a, c.b):
-        scope_dims = _dims_along(ctx, ref)
-        for seg, dims in zip(ref.segs, scope_dims):
+        for seg, dims, is_port in _dims_along(el, ctx, ref):
             for k, d in enumerate(dims):
                 ix = seg.indices[k] if k < len(seg.indices) else None
-                if ix is None or isinstance(ix, A.Star):
+                if (ix is None and not is_port) or isinstance(ix, A.Star):
                     total *= max(d, 1)
                 elif type(ix) is A.Name and len(ix.parts) == 1 and ix.parts[0] not in ctx.env and ix.parts[0] not in seen:
                     seen.add(ix.parts[0])
@@ -71,19 +79,24 @@ def _estimate(el: Any, ctx: Any, c: A.Connect, o: Opts) -> int:
     return total * o.parallel
 
 
-def _dims_along(ctx: Any, ref: A.Ref) -> list[tuple[int, ...]]:
+def _dims_along(el: Any, ctx: Any, ref: A.Ref) -> list[tuple[A.Seg, tuple[int, ...], bool]]:
+    """(segment, array dims, is a port group) along a reference, as far as it resolves."""
     from .builder import DevArray, Instances, RackArray
-    out: list[tuple[int, ...]] = []
+    out: list[tuple[A.Seg, tuple[int, ...], bool]] = []
     scope = ctx.scope
     for i, seg in enumerate(ref.segs):
         m = scope.find(seg.name) if i == 0 else scope.members.get(seg.name)
         if isinstance(m, Instances):
-            out.append(m.dims)
+            out.append((seg, m.dims, False))
             if not m.elems:
                 break
             scope = m.elems[0][0]
         elif isinstance(m, (DevArray, RackArray)):
-            out.append(m.dims)
+            out.append((seg, m.dims, False))
+            nxt = ref.segs[i + 1] if i + 1 < len(ref.segs) and isinstance(m, DevArray) else None
+            group = next((g for g in el.parts[m.part].ports if nxt is not None and g.name == nxt.name), None)
+            if group is not None:
+                out.append((nxt, (group.count,), True))
             break
         else:
             break
@@ -94,7 +107,7 @@ def elaborate_connect(el: Any, ctx: Any, c: A.Connect) -> None:
     o = _options(el, ctx, c)
     est = _estimate(el, ctx, c, o)
     if ctx.builder.n_links + est > el.limits.links:
-        raise DiagnosticError(error("SN0207", f"this connect would make up to {est:,} links; the limit is {el.limits.links:,}",
+        raise DiagnosticError(error("SN0207", f"this connect would make up to {count_text(est)} links; the limit is {el.limits.links:,}",
                                     c.span, hint="check the pattern's index variables, or raise the limit with --max-links"))
     text = el.source_text(c.span)
     cid = len(el.connects)

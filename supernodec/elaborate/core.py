@@ -22,9 +22,15 @@ from ..syntax import ast as A
 from .builder import Block, Builder, DevArray, HallRef, Instances, RackArray, Scope
 from .values import evaluate, show, to_int
 
-MAX_DEVICES = 50_000_000
-MAX_LINKS = 200_000_000
+# Defaults sized for 1M accelerators: a CloudMatrix384-style center of 100k NPUs
+# elaborates ~0.3M devices, 2.4M links and ~10M ports in about 1 GB, so 1M NPUs need
+# ~3M devices and ~24M links (~10 GB). The limits stop a mistyped size long before
+# memory runs out; a design that really is larger raises them on the command line.
+MAX_DEVICES = 10_000_000
+MAX_LINKS = 40_000_000
+MAX_PORTS = 200_000_000
 MAX_DEPTH = 32
+MAX_ITERATIONS = 1_000_000   # `for` iterations plus group elements, all loops together
 
 
 @dataclass
@@ -32,6 +38,8 @@ class Limits:
     devices: int = MAX_DEVICES
     links: int = MAX_LINKS
     depth: int = MAX_DEPTH
+    ports: int = MAX_PORTS
+    iterations: int = MAX_ITERATIONS
 
 
 @dataclass
@@ -66,6 +74,7 @@ class Elaborator:
     row_next: dict[tuple[int, int], int] = field(default_factory=dict)
     slot_taken: dict[tuple[int, int, int], int] = field(default_factory=dict)
     next_u: dict[tuple[int, int], int] = field(default_factory=dict)
+    iterations: int = 0       # loop bodies run so far (`Limits.iterations`)
 
     def source_text(self, span: Any) -> str:
         if span is None or span.file not in self.prog.sources:

@@ -10,6 +10,8 @@ from ..syntax import ast as A
 from .refs import Target, walk_ref
 from .values import evaluate, show, to_int
 
+MAX_U = 32_767
+
 
 def elaborate_place(el: Any, ctx: Any, p: A.Place) -> None:
     for bind, what in walk_ref(el, ctx, p.what, {}):
@@ -82,6 +84,9 @@ def _into_rack(el: Any, ctx: Any, p: A.Place, what: Target, where: Target, bind:
                 raise DiagnosticError(error("SN0213", f"U positions start at 1, got {u}", p.at.span))
         else:
             u = el.next_u.get((id(b), rack), 1)
+        if u + max(h, 1) - 1 > MAX_U:   # the IR's U column is int16; no rack is that tall
+            raise DiagnosticError(error("SN0213", f"`{name}` would sit at U {u:,}, above any rack (at most {MAX_U:,} U)",
+                                        p.span, hint="check the `at` position, and how many things go in this rack"))
         el.next_u[(id(b), rack)] = max(el.next_u.get((id(b), rack), 1), u + max(h, 1))
         for d in range(lo, hi):
             if d in b.dev_rack:

@@ -19,6 +19,7 @@ from ..syntax import ast as A
 
 MAX_EXPR_NODES = 10_000
 MAX_STRING = 4096
+MAX_BITS = 4096          # |numerator| and denominator of any value: about 10^1233
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,18 @@ def describe(v: Value) -> str:
     return type(v).__name__
 
 
+def count_text(n: int) -> str:
+    """`1,234,567`, or `about 10^400` for numbers too long to print whole."""
+    if abs(n) < 10**15:
+        return f"{n:,}"
+    return f"about {'-' if n < 0 else ''}10^{len(str(abs(n))) - 1 if n.bit_length() < 10_000 else int(n.bit_length() * 0.30103)}"
+
+
 def show(v: Value) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, Fraction) and max(v.numerator.bit_length(), v.denominator.bit_length()) > 64:
+        return count_text(v.numerator // v.denominator) if abs(v) >= 1 else f"about {float(v):.6g}"
     if isinstance(v, Fraction):
         return str(v.numerator) if v.denominator == 1 else _dec(v)
     if isinstance(v, int):
@@ -84,7 +94,11 @@ def _num(v: Value) -> Value:
 
 def evaluate(e: A.Expr, env: Mapping[str, Value]) -> Value:
     """Evaluate an expression in an environment of names."""
-    return _eval(e, env, [0])
+    try:
+        return _eval(e, env, [0])
+    except RecursionError:
+        raise _err("SN0208", "the expression nests too deeply to evaluate", e,
+                   hint="split it with `let` steps") from None
 
 
 def _eval(e: Any, env: Mapping[str, Value], budget: list[int]) -> Value:
@@ -174,7 +188,7 @@ def _binop(e: A.BinOp, env: Mapping[str, Value], budget: list[int]) -> Value:
             return a % b
         if e.op == "/" and b == 0:
             raise _err("SN0206", "division by zero", e.right, hint="check the divisor's parameters")
-        return _num(_ARITH[e.op](a, b))
+        return _bounded(_num(_ARITH[e.op](a, b)), e)
     except units.UnitError as u:
         raise _err("SN0201", u.message, e, label="units do not match",
                    hint="both sides of + - and comparisons need the same kind of quantity")
@@ -182,6 +196,15 @@ def _binop(e: A.BinOp, env: Mapping[str, Value], budget: list[int]) -> Value:
         raise _err("SN0206", "division by zero", e.right)
     except TypeError:
         raise _err("SN0203", f"`{e.op}` cannot combine {describe(a)} and {describe(b)}", e)
+
+
+def _bounded(v: Value, e: Any) -> Value:
+    """Refuse numbers that would grow without bound (`x * x * x ...` of 1e400)."""
+    f = v.value if isinstance(v, units.Quantity) else v
+    if isinstance(f, Fraction) and max(f.numerator.bit_length(), f.denominator.bit_length()) > MAX_BITS:
+        raise _err("SN0207", f"a number in this expression needs more than {MAX_BITS:,} bits", e,
+                   hint="no hardware quantity is that large or that precise; check the expression")
+    return v
 
 
 def _call(e: A.Call, args: list[Value]) -> Value:

@@ -17,6 +17,7 @@ from ..source import Span
 from ..suggest import did_you_mean
 from . import ast as A
 from .lower import Lower
+from .nesting import nesting_error
 
 MAX_SOURCE_CHARS = 16_000_000
 
@@ -61,6 +62,9 @@ def parse_module(path: str, text: str) -> tuple[A.Module | None, list[Diagnostic
     if len(text) > MAX_SOURCE_CHARS:
         return None, [error("SN0007", f"file is {len(text):,} characters; the limit is {MAX_SOURCE_CHARS:,}",
                             Span(path, 0, 0, 1, 1, 1, 1), hint="split the spec into imported modules")]
+    deep = nesting_error(path, text)
+    if deep is not None:
+        return None, [deep]
     p = _parser()
     old = sys.getrecursionlimit()
     try:
