@@ -105,13 +105,21 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(v: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula gets a `'`; other values pass."""
-    return "'" + v if isinstance(v, str) and v.startswith(_FORMULA) else v
+    """A text cell that a spreadsheet would run as a formula gets a `'`; other values pass.
+
+    A carriage return becomes a line feed: with `lineterminator="\\n"` the csv
+    module quotes cells holding `\\n` but not a lone `\\r`, which readers take
+    for the end of the row (found by the outputs property of supernodec.testing).
+    """
+    if not isinstance(v, str) or not (v.startswith(_FORMULA) or "\r" in v):
+        return v
+    text = v.replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + text if v.startswith(_FORMULA) else text
 
 
 def _safe_column(col: list[Any]) -> list[Any]:
-    bad = {v for v in set(col) if isinstance(v, str) and v.startswith(_FORMULA)}
-    return [("'" + v if v in bad else v) for v in col] if bad else col
+    bad = {v for v in set(col) if isinstance(v, str) and (v.startswith(_FORMULA) or "\r" in v)}
+    return [(csv_cell(v) if v in bad else v) for v in col] if bad else col
 
 
 def dump_csv_columns(header: Sequence[str], columns: Sequence[list[Any]]) -> bytes:
