@@ -10,7 +10,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-SHARED = ROOT.parent / "shared"
+# Upstream schemas are copied, unmodified, into tests/schemas (rows in tests/schemas/README.md),
+# so a clean clone needs nothing beside it; `SHARED / "schemas"` points there.
+SHARED = ROOT / "tests"
+SCHEMAS = SHARED / "schemas"
 CASES = ROOT / "tests" / "cases"
 
 

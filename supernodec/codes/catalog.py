@@ -53,7 +53,8 @@ CODES: tuple[Code, ...] = (
           switch, nic    at least one port group
           rack           `height` (rack space and cable lengths need it)
 
-        A part that `extends` another inherits these fields.
+        A part that `extends` another inherits these fields. The diagnostic names
+        the part and the missing field.
 
         Bad:
 
@@ -117,7 +118,8 @@ CODES: tuple[Code, ...] = (
                      RJ45, SFP28, SFP56, CPO, PCIe
           class      DAC, ACC, AEC, AOC, SR, DR, FR, LR, ER, ZR, backplane
 
-        Names are case-sensitive; the hint suggests the closest one.
+        Names are case-sensitive; the hint suggests the closest one. An unknown
+        name is an error where the part is declared.
 
         Bad:
 
@@ -217,8 +219,8 @@ CODES: tuple[Code, ...] = (
         Types without a data rate supernodec can model (`other`, wireless, SONET,
         PON, Fibre Channel, stacking) are left out of the part with this warning;
         logical interfaces (`virtual`, `bridge`, `lag`) are left out silently.
-        Add the port group by hand in the generated `.sn` file if the design
-        needs it (for example NVLink ports, which NetBox has no type for).
+        To fix it, add the port group by hand in the generated `.sn` file if the
+        design needs it (for example NVLink ports, which NetBox has no type for).
 
         Example:
 
