@@ -41,7 +41,9 @@ def graph_for(design: Design, lo: int, hi: int, metric: str) -> PathGraph:
 def fs_text(fs: float) -> str:
     """A time given in femtoseconds: "317.5 ns", "4.213 us"."""
     x = Fraction(int(round(fs)), 10**6)  # ns
-    return f"{exact_text(x)} ns" if x < 1000 else f"{exact_text(x / 1000)} us"
+    if x >= 1000 and x.denominator == 1:               # whole ns: in us, exactly
+        return f"{exact_text(x / 1000)} us"
+    return f"{exact_text(x, 6)} ns"
 
 
 @dataclass
