@@ -147,16 +147,22 @@ def topology_block(inv: Inventory) -> str | None:
     return "\n".join(lines) + "\n"
 
 
+def _accel_type(qname: str) -> str:
+    """GRES type and feature of an accelerator part; never empty (a part named `_`
+    gave `Gres=gpu::1`), the same fallback as the Kubernetes label."""
+    return clean(qname.rpartition(".")[2]) or "accelerator"
+
+
 def node_attrs(inv: Inventory, h: Host) -> str:
     parts = inv.design.parts
     attrs = []
     sockets = sum(n for _, n in h.cpus)
     if sockets:
         attrs.append(f"Sockets={sockets}")
-    gres = ",".join(f"gpu:{clean(parts[p].qname.rpartition('.')[2])}:{n}" for p, n in h.accelerators)
+    gres = ",".join(f"gpu:{_accel_type(parts[p].qname)}:{n}" for p, n in h.accelerators)
     if gres:
         attrs.append(f"Gres={gres}")
-    feats = [clean(parts[p].qname.rpartition(".")[2]) for p, _ in h.accelerators]
+    feats = [_accel_type(parts[p].qname) for p, _ in h.accelerators]
     if h.supernode >= 0:
         feats.append(inv.supernode_names[h.supernode])
     if feats:
