@@ -225,21 +225,26 @@ def _build(args: argparse.Namespace, res: Any, clock: PhaseClock) -> int:
         if bad:
             raise UsageError(f"unknown output(s) {', '.join(bad)}; outputs: {', '.join(EMITTERS)}")
         names = [n for n in names if n in wanted]
-    artifacts = []
+    from .parallel import ChildFailed, jobs_for, run_emitters
     clock.begin("emit", sum(COST.get(n, 1) for n in names))
-    for n in names:
-        t = time.perf_counter()
-        clock.note(n)
-        try:
-            artifacts += EMITTERS[n](res.design)
-        except Exception as e:  # noqa: BLE001 - a bug in an emitter is an internal error, not a traceback
-            from .driver import internal_error
-            d = internal_error(e, args.file)
-            clock.close()
-            _print_diags(args, [d], res.sources)
-            return EXIT_SPEC
-        clock.record(f"emit/{n}", time.perf_counter() - t)
+
+    def done(n: str, seconds: float) -> None:
+        clock.record(f"emit/{n}", seconds)
         clock.advance(COST.get(n, 1))
+    try:
+        out = run_emitters(res.design, names, EMITTERS, COST, args.file, done,
+                           jobs_for(len(res.design.links), len(names)))
+    except ChildFailed as e:
+        from .driver import internal_error
+        clock.close()
+        _print_diags(args, [internal_error(e, args.file)], res.sources)
+        return EXIT_SPEC
+    failed = [n for n in names if n in out.errors]
+    if failed:   # the first failing emitter in registry order, as a sequential run reports it
+        clock.close()
+        _print_diags(args, [out.errors[failed[0]]], res.sources)
+        return EXIT_SPEC
+    artifacts = [a for n in names for a in out.artifacts[n]]
     clock.begin("write")
     write_atomic(Path(args.out), [(a.path, a.data) for a in artifacts])
     clock.end()

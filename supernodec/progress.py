@@ -20,13 +20,14 @@ import time
 from typing import IO, Protocol
 
 
-def peak_rss_bytes() -> int:
-    """High-water mark of this process's resident memory (0 where unknown)."""
+def peak_rss_bytes(children: bool = False) -> int:
+    """High-water mark of this process's resident memory, or of its largest finished
+    child process (the parallel emitters); 0 where unknown."""
     try:
         import resource
     except ImportError:  # pragma: no cover - not on POSIX
         return 0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF).ru_maxrss
     return int(peak) if sys.platform == "darwin" else int(peak) * 1024
 
 
@@ -201,4 +202,7 @@ def format_timings(timings: dict[str, float], peaks: dict[str, int], total: floa
                       key=lambda kv: -kv[1])
         lines += [f"    {k:<20} {v:8.2f} s" for k, v in subs]
     lines.append(f"  {'total':<22} {total:8.2f} s   peak RSS {peak_rss_bytes() / 2**20:7.0f} MB")
+    child = peak_rss_bytes(children=True)
+    if child:
+        lines.append(f"  {'child processes':<22} {'':8}     peak RSS {child / 2**20:7.0f} MB")
     return "\n".join(lines) + "\n"
