@@ -261,6 +261,7 @@ def write_atomic(out: Path, files: list[tuple[str, bytes]]) -> None:
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)
+    old = None
     try:
         for rel, data in files:
             p = tmp / rel
@@ -268,7 +269,6 @@ def write_atomic(out: Path, files: list[tuple[str, bytes]]) -> None:
                 raise ValueError(f"unsafe output path {rel}")
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(data)
-        old = None
         if out.exists():
             old = out.parent / f".{out.name}.old-{os.getpid()}"
             os.rename(out, old)
@@ -276,6 +276,8 @@ def write_atomic(out: Path, files: list[tuple[str, bytes]]) -> None:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     except BaseException:
+        if old is not None and old.exists() and not out.exists():
+            os.rename(old, out)   # interrupted between the two renames: put the old output back
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 

@@ -1,0 +1,120 @@
+"""Atomic output: a failed or interrupted `build` leaves the previous output byte-identical.
+
+`build` writes into a temp folder beside the target and renames it into place
+(`cli.write_atomic`). Each test builds once, breaks the next build in one way,
+and compares the whole output tree, bytes and file list, with the first one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from supernodec import cli
+from supernodec.emit import EMITTERS, load_all
+from supernodec.testing.properties import tree_bytes
+
+GOOD = """switch Leaf { vendor = "Acme"; part_number = "L-1"; port down[2]: InfiniBand @ 400 Gb/s; port up[2]: InfiniBand @ 400 Gb/s }
+switch Spine { vendor = "Acme"; part_number = "S-1"; port p[4]: InfiniBand @ 400 Gb/s }
+center c {
+  leaf: Leaf[2]
+  spine: Spine[2]
+  connect leaf[i].up -> spine[j].p
+}
+"""
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    spec = tmp_path / "c.sn"
+    spec.write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.main(["build", "-q", str(spec), "-o", str(out)]) == 0
+    before = tree_bytes(out)
+    assert "ir.json" in before and len(before) > 5
+    return spec, out, before
+
+
+def _leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+def test_success_replaces_the_output_and_leaves_no_temp_folders(built) -> None:  # type: ignore[no-untyped-def]
+    spec, out, before = built
+    (out / "stale.txt").write_text("from an older build")
+    spec.write_text(GOOD.replace('vendor = "Acme"; part_number = "L-1"', 'vendor = "Acme2"; part_number = "L-1"'), encoding="utf-8")
+    assert cli.main(["build", "-q", str(spec), "-o", str(out)]) == 0
+    after = tree_bytes(out)
+    assert "stale.txt" not in after and after["ir.json"] != before["ir.json"]
+    assert _leftovers(out) == []
+
+
+def test_a_spec_error_leaves_the_old_output_identical(built, capsys) -> None:  # type: ignore[no-untyped-def]
+    spec, out, before = built
+    spec.write_text(GOOD.replace("connect leaf[i].up", "connect leaf[i].upp"), encoding="utf-8")
+    assert cli.main(["build", "-q", str(spec), "-o", str(out)]) == 1
+    assert "SN0108" in capsys.readouterr().err
+    assert tree_bytes(out) == before
+    assert _leftovers(out) == []
+
+
+def test_an_emitter_that_raises_leaves_the_old_output_identical(built, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    spec, out, before = built
+    load_all()
+
+    def broken(design):  # type: ignore[no-untyped-def]
+        raise RuntimeError("emitter bug")
+    monkeypatch.setitem(EMITTERS, "bom", broken)
+    assert cli.main(["build", "-q", str(spec), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "SN0901" in err and "emitter bug" in err and "Traceback" not in err
+    assert tree_bytes(out) == before
+    assert _leftovers(out) == []
+
+
+def test_a_write_that_fails_halfway_leaves_the_old_output_identical(built, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    spec, out, before = built
+    real = Path.write_bytes
+    calls = {"n": 0}
+
+    def flaky(self: Path, data: bytes) -> int:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+    monkeypatch.setattr(Path, "write_bytes", flaky)
+    with pytest.raises(OSError):
+        cli.write_atomic(out, [(f"f{k}.txt", b"new") for k in range(5)])
+    monkeypatch.undo()
+    assert tree_bytes(out) == before
+    assert _leftovers(out) == []
+
+
+def test_an_interrupt_between_the_two_renames_puts_the_old_output_back(built, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    spec, out, before = built
+    real = os.rename
+    calls = {"n": 0}
+
+    def interrupted(src, dst):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:             # the first rename moved the old output aside
+            raise KeyboardInterrupt
+        return real(src, dst)
+    monkeypatch.setattr(os, "rename", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cli.write_atomic(out, [("new.txt", b"new")])
+    monkeypatch.undo()
+    assert tree_bytes(out) == before
+    assert _leftovers(out) == []
+
+
+def test_output_paths_cannot_leave_the_output_folder(built) -> None:  # type: ignore[no-untyped-def]
+    spec, out, before = built
+    for bad in ("../escape.txt", "/tmp/abs.txt", "a/../../escape.txt"):
+        with pytest.raises(ValueError):
+            cli.write_atomic(out, [("ok.txt", b"x"), (bad, b"x")])
+    assert not (out.parent / "escape.txt").exists()
+    assert tree_bytes(out) == before
+    assert _leftovers(out) == []
