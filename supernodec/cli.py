@@ -246,18 +246,46 @@ def _build(args: argparse.Namespace, res: Any, clock: PhaseClock) -> int:
         return EXIT_SPEC
     artifacts = [a for n in names for a in out.artifacts[n]]
     clock.begin("write")
-    write_atomic(Path(args.out), [(a.path, a.data) for a in artifacts])
+    try:
+        write_atomic(Path(args.out), [(a.path, a.data) for a in artifacts])
+    except OSError as e:    # a full disk, a read-only folder: the old output is untouched
+        clock.close()
+        print(f"supernodec: cannot write `{args.out}`: {e.strerror or e}", file=sys.stderr)
+        return EXIT_SPEC
     clock.end()
     if not args.quiet and args.format != "json":
         print(f"wrote {len(artifacts)} files to {args.out}/", file=sys.stderr)
     return EXIT_OK
 
 
+# What a build writes at the top of its folder; a folder holding none of these is not replaced.
+OUTPUT_NAMES = frozenset(("ir.json", "address-map.json", "bom.csv", "bom.json", "bom.md", "bom.xlsx", "cabling.csv",
+                          "diagrams", "slurm", "kubernetes", "ansible", "netbox"))
+
+
+def _replaceable(out: Path, files: list[tuple[str, bytes]]) -> None:
+    """Refuse to replace what is not an earlier build: a file or device (`-o /dev/null`
+    renamed the device away as root), or a folder of other things (`-o ~`)."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise UsageError(f"the output path `{out}` exists and is not a folder")
+    names = {p.name for p in out.iterdir()}
+    ours = OUTPUT_NAMES | {rel.split("/", 1)[0] for rel, _ in files}
+    if names and not names & ours:
+        raise UsageError(f"`{out}` holds other files ({sorted(names)[0]}, ...) and no earlier build output; "
+                         "choose a new or empty folder with -o")
+
+
 def write_atomic(out: Path, files: list[tuple[str, bytes]]) -> None:
     """Write into a temp dir beside `out`, then swap it in; the old output survives any failure."""
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    _replaceable(out, files)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as e:
+        raise UsageError(f"cannot write into `{out.parent}`: {e.strerror or e}") from None
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)

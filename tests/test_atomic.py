@@ -118,3 +118,32 @@ def test_output_paths_cannot_leave_the_output_folder(built) -> None:  # type: ig
     assert not (out.parent / "escape.txt").exists()
     assert tree_bytes(out) == before
     assert _leftovers(out) == []
+
+
+def test_a_file_or_a_folder_of_other_things_is_never_replaced(built, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`-o /dev/null` as root renamed the device away and put a folder in its place;
+    `-o ~` would have deleted the home folder. Both are refused now (here with plain files)."""
+    spec, _, _ = built
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("keep me")
+    assert cli.main(["build", "-q", str(spec), "-o", str(a_file)]) == 2
+    assert a_file.read_text() == "keep me"
+    other = tmp_path / "thesis"
+    other.mkdir()
+    (other / "chapter1.tex").write_text("keep me too")
+    assert cli.main(["build", "-q", str(spec), "-o", str(other)]) == 2
+    assert tree_bytes(other) == {"chapter1.tex": b"keep me too"}
+    err = capsys.readouterr().err
+    assert "exists and is not a folder" in err and "no earlier build output" in err and "Traceback" not in err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli.main(["build", "-q", str(spec), "-o", str(empty)]) == 0 and (empty / "ir.json").exists()
+
+
+def test_an_unwritable_place_is_an_error_not_a_traceback(built, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    spec, _, _ = built
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder should be")
+    assert cli.main(["build", "-q", str(spec), "-o", str(blocker / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write into" in err and "Traceback" not in err
