@@ -1,11 +1,12 @@
 """Emitters over two processes for large designs (layer 8).
 
 Emitters are pure functions of the design, so on a big design with two cores `build`
-forks once: the child runs about half the emitters (split by their registered cost)
-while this process runs the rest; the child hands its artifacts back through a pickle
-file and exits with `os._exit`. Artifacts are merged in registry order, so the output
-is byte-identical to the sequential run; when emitters fail, the first one in registry
-order is reported, as the sequential run would. Small designs, one core, no `fork`, or
+forks once and both processes take emitters from one shared queue, heaviest
+registered cost first (longest-processing-time scheduling, so a mis-estimated cost
+costs little); the child hands its artifacts back through a pickle file and exits with
+`os._exit`. Artifacts are merged in registry order, so the output is byte-identical
+to the sequential run; when emitters fail, the first one in registry order is
+reported, as the sequential run would. Small designs, one core, no `fork`, or
 `SUPERNODEC_JOBS=1` run everything in this process.
 """
 
@@ -38,38 +39,31 @@ def jobs_for(n_links: int, n_emitters: int) -> int:
     return 2
 
 
-def split_by_cost(names: list[str], cost: Mapping[str, int]) -> tuple[list[str], list[str]]:
-    """Two groups of about equal total cost (greedy, heaviest first; ties by name)."""
-    groups: tuple[list[str], list[str]] = ([], [])
-    load = [0, 0]
-    for n in sorted(names, key=lambda n: (-cost.get(n, 1), n)):
-        k = 0 if load[0] <= load[1] else 1
-        groups[k].append(n)
-        load[k] += cost.get(n, 1)
-    return groups
-
-
 def run_emitters(design: Any, names: list[str], emitters: Mapping[str, Callable], cost: Mapping[str, int],
                  spec_path: str, on_done: Callable[[str, float], None], jobs: int = 1) -> Outcome:
     """Run the emitters `names`; `on_done(name, seconds)` as each one finishes."""
     if jobs < 2:
         return _run(design, names, emitters, spec_path, on_done)
-    mine, theirs = split_by_cost(names, cost)
+    order = sorted(names, key=lambda n: (-cost.get(n, 1), n))
     fd, path = tempfile.mkstemp(prefix="supernodec-emit-", suffix=".pickle")
+    qfd, qpath = tempfile.mkstemp(prefix="supernodec-emit-", suffix=".queue")
     os.close(fd)
+    os.pwrite(qfd, (0).to_bytes(8, "little"), 0)
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; covered through the parent's result
-        _child(design, theirs, emitters, spec_path, path)
+        _child(design, _Queue(qfd, order), emitters, spec_path, path)
     try:
-        out = _run(design, mine, emitters, spec_path, on_done)
+        out = _run(design, _Queue(qfd, order), emitters, spec_path, on_done)
         _wait(pid)
         pid = 0
-        theirs_out = _load(path, theirs, spec_path)
+        theirs_out = _load(path)
     finally:
         if pid:
             _kill(pid)
+        os.close(qfd)
+        os.unlink(qpath)
         os.unlink(path)
-    for n in theirs:
+    for n in order:
         if n in theirs_out.seconds:
             on_done(n, theirs_out.seconds[n])
     out.artifacts.update(theirs_out.artifacts)
@@ -78,7 +72,27 @@ def run_emitters(design: Any, names: list[str], emitters: Mapping[str, Callable]
     return out
 
 
-def _run(design: Any, names: list[str], emitters: Mapping[str, Callable], spec_path: str,
+class _Queue:
+    """The next emitter to run, shared by the two processes through a locked counter file."""
+
+    def __init__(self, fd: int, names: list[str]) -> None:
+        self.fd, self.names = fd, names
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        import fcntl
+        while True:
+            fcntl.lockf(self.fd, fcntl.LOCK_EX)
+            try:
+                i = int.from_bytes(os.pread(self.fd, 8, 0), "little")
+                os.pwrite(self.fd, (i + 1).to_bytes(8, "little"), 0)
+            finally:
+                fcntl.lockf(self.fd, fcntl.LOCK_UN)
+            if i >= len(self.names):
+                return
+            yield self.names[i]
+
+
+def _run(design: Any, names: Any, emitters: Mapping[str, Callable], spec_path: str,
          on_done: Callable[[str, float], None] | None) -> Outcome:
     from .driver import internal_error
     out = Outcome()
@@ -95,7 +109,7 @@ def _run(design: Any, names: list[str], emitters: Mapping[str, Callable], spec_p
     return out
 
 
-def _child(design: Any, names: list[str], emitters: Mapping[str, Callable], spec_path: str, path: str) -> None:
+def _child(design: Any, names: Any, emitters: Mapping[str, Callable], spec_path: str, path: str) -> None:
     code = 1
     try:
         out = _run(design, names, emitters, spec_path, None)
@@ -112,7 +126,7 @@ def _wait(pid: int) -> None:
         raise ChildFailed(f"the emitter process ended with status {status}")
 
 
-def _load(path: str, names: list[str], spec_path: str) -> Outcome:
+def _load(path: str) -> Outcome:
     with open(path, "rb") as f:
         out = pickle.load(f)
     assert isinstance(out, Outcome)

@@ -1,33 +1,37 @@
-"""Emitters over two processes: byte-identical outputs, and failures reported as the
-sequential run reports them (the first failing emitter in registry order)."""
+"""Emitters over two processes: byte-identical outputs, both processes take work, and
+failures are reported as the sequential run reports them (the first failing emitter in
+registry order)."""
 
 from __future__ import annotations
 
 import io
+import os
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
 from supernodec import cli, parallel
-from supernodec.emit import COST, EMITTERS, load_all
+from supernodec.emit import COST, EMITTERS, Artifact, load_all
 
 EXAMPLE = str(ROOT / "examples" / "cloudmatrix384.sn")
+TWO = parallel.jobs_for(10**9, 2) == 2
 
 
-def _build(monkeypatch: pytest.MonkeyPatch, out: Path, jobs: str) -> tuple[int, str]:
+def _build(monkeypatch: pytest.MonkeyPatch, out: Path, jobs: str, *extra: str) -> tuple[int, str]:
     monkeypatch.setenv("SUPERNODEC_JOBS", jobs)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_LINKS", 0)
     err = io.StringIO()
     monkeypatch.setattr(cli.sys, "stderr", err)
-    return cli.main(["build", EXAMPLE, "-o", str(out), "-q"]), err.getvalue()
+    return cli.main(["build", EXAMPLE, "-o", str(out), "-q", *extra]), err.getvalue()
 
 
 def _tree(d: Path) -> dict[str, bytes]:
     return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.skipif(parallel.jobs_for(10**9, 2) < 2, reason="needs fork and two cores")
+@pytest.mark.skipif(not TWO, reason="needs fork and two cores")
 def test_two_processes_write_the_same_bytes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     code1, err1 = _build(monkeypatch, tmp_path / "seq", "1")
     code2, err2 = _build(monkeypatch, tmp_path / "par", "2")
@@ -36,27 +40,34 @@ def test_two_processes_write_the_same_bytes(monkeypatch: pytest.MonkeyPatch, tmp
     assert seq and seq == par
 
 
-def test_split_balances_cost() -> None:
-    a, b = parallel.split_by_cost(["x", "y", "z", "w"], {"x": 4, "y": 3, "z": 2, "w": 1})
-    assert (a, b) == (["x", "w"], ["y", "z"])
+def _slow(name: str, fail: bool):  # type: ignore[no-untyped-def]
+    def emit(design):  # noqa: ANN001, ANN202
+        time.sleep(1.0)   # long enough that the other process takes the next emitter
+        if fail:
+            raise ZeroDivisionError(name)
+        return [Artifact(f"{name}.txt", str(os.getpid()).encode())]
+    return emit
 
 
-@pytest.mark.skipif(parallel.jobs_for(10**9, 2) < 2, reason="needs fork and two cores")
-@pytest.mark.parametrize("where", ["parent", "child"])
-def test_a_failing_emitter_is_an_internal_error_in_either_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                                  where: str) -> None:
+@pytest.mark.skipif(not TWO, reason="needs fork and two cores")
+def test_both_processes_take_emitters(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     load_all()
-    top = max(COST.get(n, 1) for n in EMITTERS)
-    # heaviest of all: the first group (this process); tied with the heaviest and named
-    # last: the second group (the child)
-    cost = top + 1 if where == "parent" else top
-    assert ("zz-boom" in parallel.split_by_cost([*EMITTERS, "zz-boom"], {**COST, "zz-boom": cost})[1]) == (where == "child")
+    for name in ("zz-one", "zz-two"):
+        monkeypatch.setitem(EMITTERS, name, _slow(name, False))
+        monkeypatch.setitem(COST, name, 1000)
+    code, err = _build(monkeypatch, tmp_path / "out", "2", "--emit", "zz-one,zz-two")
+    assert code == 0, err
+    pids = {(tmp_path / "out" / f"{n}.txt").read_text() for n in ("zz-one", "zz-two")}
+    assert len(pids) == 2
 
-    def boom(design):  # noqa: ANN001, ANN202
-        raise ZeroDivisionError("boom")
-    monkeypatch.setitem(EMITTERS, "zz-boom", boom)
-    monkeypatch.setitem(COST, "zz-boom", cost)
-    code, err = _build(monkeypatch, tmp_path / "out", "2")
+
+@pytest.mark.skipif(not TWO, reason="needs fork and two cores")
+def test_failing_emitters_report_the_first_in_registry_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    load_all()
+    for name in ("zz-first", "zz-second"):   # one of them fails in the child
+        monkeypatch.setitem(EMITTERS, name, _slow(name, True))
+        monkeypatch.setitem(COST, name, 1000)
+    code, err = _build(monkeypatch, tmp_path / "out", "2", "--emit", "zz-first,zz-second")
     assert code == 1
-    assert "SN0901" in err and "ZeroDivisionError: boom" in err
+    assert "SN0901" in err and "ZeroDivisionError: zz-first" in err and "zz-second" not in err
     assert not (tmp_path / "out").exists()
