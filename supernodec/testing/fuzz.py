@@ -109,7 +109,9 @@ def run_property(prop: Property, seconds: float, out_dir: Path, rng: random.Rand
         left = seconds - (time.monotonic() - start)
         if rate is not None and left * rate < 1:
             break     # not even one more example fits
-        batch = 1 if rate is None else max(1, min(5000, int(left * rate * 0.9)))   # 1: measure the rate
+        # 1 to measure the rate; then a quarter of what is left (at least 5 s), so the rate is
+        # measured again as examples grow and the share is kept
+        batch = 1 if rate is None else max(1, min(5000, int(min(left, max(5.0, left / 4)) * rate * 0.9)))
         t0, n0 = time.monotonic(), res.examples
         failed = _batch(prop, strategy, batch, rng.randrange(2**32), res)
         rate = max(res.examples - n0, 1) / max(time.monotonic() - t0, 1e-3)
