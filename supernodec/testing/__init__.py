@@ -24,7 +24,9 @@ Strategies (all return hypothesis `SearchStrategy` objects):
 
 `SpecFiles(main, files={"parts.sn": ...})` is a spec held in memory;
 `compile_files(spec)` compiles it with the real driver and loader without
-touching the disk; `SpecFiles.write(folder)` saves it.
+touching the disk; `SpecFiles.write(folder)` saves it; `specs_in(folder)`
+loads every root spec of a folder (with the files it may import) as a base
+for `mutated_specs`.
 
 Properties (plain functions that raise `PropertyFailure`):
 `prop_any_input(bytes_or_text)`, `prop_mutant_diagnostics(spec)`,
@@ -57,13 +59,13 @@ from .grammar import grammar_texts
 from .mutate import MUTATIONS, mutated_specs
 from .properties import (PropertyFailure, check_diagnostics, compile_bytes, emit_all, prop_any_input,
                          prop_build_deterministic, prop_mutant_diagnostics, prop_outputs, prop_valid_compiles)
-from .specfiles import SpecFiles, compile_files
+from .specfiles import SpecFiles, compile_files, specs_in
 from .specs import GeneratedSpec, Plan, render, valid_specs
 
 __all__ = [
     "HOSTILE_NAMES", "HOSTILE_STRINGS", "MUTATIONS", "GeneratedSpec", "Plan", "PropertyFailure", "Q", "SpecFiles",
     "address_texts", "check_diagnostics", "compile_bytes", "compile_files", "emit_all", "grammar_texts",
     "mutated_specs", "names", "prop_any_input", "prop_build_deterministic", "prop_mutant_diagnostics",
-    "prop_outputs", "prop_valid_compiles", "quantities", "quote", "render", "spell", "string_literal",
+    "prop_outputs", "prop_valid_compiles", "quantities", "quote", "render", "specs_in", "spell", "string_literal",
     "text_values", "valid_specs",
 ]

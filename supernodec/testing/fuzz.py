@@ -34,7 +34,7 @@ from .minimize import minimize_bytes, minimize_spec, minimize_text, signature
 from .mutate import mutated_specs
 from .properties import (prop_any_input, prop_build_deterministic, prop_mutant_diagnostics, prop_outputs,
                          prop_valid_compiles)
-from .specfiles import SpecFiles
+from .specfiles import SpecFiles, specs_in
 from .specs import GeneratedSpec, valid_specs
 
 
@@ -56,6 +56,8 @@ PROPERTIES = (
              "modules generated from the grammar: diagnostics, never an exception"),
     Property("mutants", mutated_specs, prop_mutant_diagnostics, 4,
              "mutated valid specs: diagnostics with spans inside the files"),
+    Property("example-mutants", lambda: _example_mutants(), prop_mutant_diagnostics, 2,
+             "mutated specs of ./examples (when run in the repository): diagnostics with spans"),
     Property("valid", valid_specs, prop_valid_compiles, 3,
              "valid generated specs: no error, the plan's counts in the IR"),
     Property("outputs", valid_specs, prop_outputs, 3,
@@ -91,11 +93,23 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
+class Skip(Exception):
+    """A property that cannot run here (the reason is reported)."""
+
+
+def _example_mutants() -> st.SearchStrategy:
+    specs = specs_in(Path("examples"))
+    if not specs:
+        raise Skip("no examples/*.sn in the current folder")
+    return mutated_specs(base=st.sampled_from(specs))
+
+
 @dataclass
 class Outcome:
     examples: int = 0
     seconds: float = 0.0
     batches: int = 0
+    skipped: str = ""
     failures: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -104,7 +118,11 @@ def run_property(prop: Property, seconds: float, out_dir: Path, rng: random.Rand
     res = Outcome()
     start = time.monotonic()
     rate = None
-    strategy = prop.strategy()
+    try:
+        strategy = prop.strategy()
+    except Skip as e:
+        res.skipped = str(e)
+        return res
     while time.monotonic() - start < seconds:
         left = seconds - (time.monotonic() - start)
         if rate is not None and left * rate < 1:
@@ -218,8 +236,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fuzz: {p.name}: {share:.0f} s ({p.what})", file=sys.stderr)
         o = run_property(p, share, out_dir, rng, args.shrink_seconds)
         results[p.name] = {"what": p.what, "examples": o.examples, "seconds": o.seconds, "batches": o.batches,
-                           "failures": list(o.failures.values())}
-        print(f"fuzz: {p.name}: {o.examples:,} examples, {len(o.failures)} distinct failure(s)", file=sys.stderr)
+                           "failures": list(o.failures.values()), **({"skipped": o.skipped} if o.skipped else {})}
+        print(f"fuzz: {p.name}: " + (f"skipped: {o.skipped}" if o.skipped else
+              f"{o.examples:,} examples, {len(o.failures)} distinct failure(s)"), file=sys.stderr)
     failures = sum(len(r["failures"]) for r in results.values())
     doc = {"seconds": args.seconds, "seed": seed0, "total_examples": sum(r["examples"] for r in results.values()),
            "distinct_failures": failures, "properties": results}

@@ -62,3 +62,13 @@ def loader_for(spec: SpecFiles, root: Path = VIRTUAL_ROOT, **kw: Any) -> FileLoa
 def compile_files(spec: SpecFiles, options: Options | None = None, **loader_kw: Any) -> CompileResult:
     """Compile a generated spec in memory with the real driver and loader."""
     return compile_spec(spec.main_name, loader_for(spec, **loader_kw), options or Options())
+
+
+def specs_in(folder: Path) -> list[SpecFiles]:
+    """Every `*.sn` directly in `folder` as a root spec, with every `.sn` file below
+    `folder` as its companions (so their imports resolve): a base for mutations,
+    e.g. `mutated_specs(base=st.sampled_from(specs_in(Path("examples"))))`."""
+    roots = sorted(p for p in folder.glob("*.sn") if p.is_file())
+    every = {q.relative_to(folder).as_posix(): q.read_text(encoding="utf-8") for q in sorted(folder.rglob("*.sn"))}
+    return [SpecFiles(every[r.name], {k: v for k, v in every.items() if k != r.name}, main_name=r.name,
+                      label=f"{folder.name}/{r.name}") for r in roots]
