@@ -19,7 +19,7 @@ from fractions import Fraction
 
 import numpy as np
 from scipy.sparse import csr_array
-from scipy.sparse.csgraph import dijkstra
+from ..ir.csgraph import dijkstra
 
 from .. import units
 from ..diagnostics import Diagnostic, error

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import breadth_first_order, maximum_flow
+from ..ir.csgraph import breadth_first_order, maximum_flow
 
 from ..ir.model import Design
 from .common import capacity, forwarding, links_within

@@ -29,7 +29,7 @@ from fractions import Fraction
 
 import numpy as np
 from scipy.sparse import csr_array
-from scipy.sparse.csgraph import dijkstra
+from ..ir.csgraph import dijkstra
 
 from ..ir.model import Design
 from .common import forwarding, links_within

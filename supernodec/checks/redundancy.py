@@ -23,7 +23,7 @@ from fractions import Fraction
 
 import numpy as np
 from scipy.sparse import csr_array
-from scipy.sparse.csgraph import connected_components, depth_first_order
+from ..ir.csgraph import connected_components, depth_first_order
 
 from .. import units
 from ..diagnostics import Diagnostic, error

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+from ..ir.csgraph import connected_components
 
 from ..ir.flat import link_protocol
 from ..ir.model import PROTOCOLS
