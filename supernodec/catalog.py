@@ -37,14 +37,14 @@ FIELDS: dict[str, tuple[Any, str]] = {
     "vendor": (str, "vendor"), "part_number": (str, "part_number"), "model": (str, "description"),
     "description": (str, "description"), "price": ("money", "price"), "power": (_Q.POWER, "power"),
     "height": (_Q.RACK_UNITS, "height"), "memory": (_Q.INFO, "memory"), "latency": (_Q.TIME, "latency"),
-    "cooling": (str, "cooling"), "class": (str, "medium_class"), "rate": (_Q.RATE, "rate"),
+    "cooling": (str, "cooling"), "class": (str, "medium_class"), "protocol": (str, "protocol"), "rate": (_Q.RATE, "rate"),
     "reach": (_Q.LENGTH, "reach"), "delay": (_Q.DELAY_PER_LENGTH, "delay"), "form": (str, "form"),
     "links_per_module": (int, "links_per_module"), "max_racks": (int, "max_racks"),
     "power_budget": (_Q.POWER, "power_budget"),
 }
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "optic": ("class", "rate", "reach", "delay", "form", "links_per_module"),
-    "cable": ("class", "rate", "reach", "delay", "form", "links_per_module", "max_racks"),
+    "optic": ("class", "rate", "reach", "delay", "form", "links_per_module", "protocol"),
+    "cable": ("class", "rate", "reach", "delay", "form", "links_per_module", "max_racks", "protocol"),
     "rack": ("power_budget",),
 }
 COMMON = ("vendor", "part_number", "model", "description", "price", "power", "height",
@@ -190,7 +190,8 @@ def _string(f: A.Field, v: Any) -> str:
     if not isinstance(v, str):
         raise DiagnosticError(error("SN0203", f"`{f.name}` must be a string, got {describe(v)}", f.value.span,
                                     hint=f'write it in quotes, like `{f.name} = "..."`'))
-    allowed = {"cooling": (COOLING, "SN0304"), "form": (FORMS, "SN0307"), "class": (MEDIUM_CLASSES, "SN0307")}
+    allowed = {"cooling": (COOLING, "SN0304"), "form": (FORMS, "SN0307"), "class": (MEDIUM_CLASSES, "SN0307"),
+               "protocol": (PROTOCOLS, "SN0307")}
     if f.name in allowed and v not in allowed[f.name][0]:
         names, code = allowed[f.name]
         raise DiagnosticError(error(code, f"{f.name} `{v}` is not one of {', '.join(names)}", f.value.span,

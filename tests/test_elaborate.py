@@ -83,3 +83,11 @@ def test_conditionals_and_management(design) -> None:
     assert "extra" in design.devices.name and "other" not in design.devices.name
     mg = {design.devices.name[k]: v for k, v in design.devices.mgmt.items()}
     assert mg == {f"host[{i}].nic[0]": f"10.0.{i}.1" for i in range(4)}
+
+
+def test_medium_auto_respects_the_medium_protocol() -> None:
+    # UBOnly (100 USD) is cheaper than Generic (500 USD) but carries UB only
+    res = compile_file(CASES / "elaborate" / "medium_protocol.sn", run_checks=False)
+    d = res.design
+    names = [d.parts[m].qname for m in d.links.medium.tolist()]
+    assert names == ["medium_protocol.UBOnly", "medium_protocol.Generic"]

@@ -198,8 +198,10 @@ def _candidates(el: Any, media: list, xa: int, xga: int, xb: int, xgb: int) -> t
     ga, gb = el.parts[xa].ports[xga], el.parts[xb].ports[xgb]
     rate = min(ga.rate, gb.rate)
     forms = {f for f in (ga.form, gb.form) if f}
+    protos = {ga.protocol, gb.protocol}
     return rate, [(i, p) for i, p in media if (p.rate is None or p.rate >= rate)
-                  and (not forms or p.form is None or p.form in forms)]
+                  and (not forms or p.form is None or p.form in forms)
+                  and (p.protocol is None or protos == {p.protocol})]
 
 
 def _no_medium(el: Any, block: Block, media: list, auto: np.ndarray, ks: np.ndarray, length: np.ndarray) -> None:

@@ -37,7 +37,7 @@ def part_json(p: Part) -> dict[str, Any]:
     if p.kind in ("optic", "cable"):
         d.update({"class": p.medium_class, "rate_bps": num(p.rate), "reach_m": num(p.reach),
                   "delay_s_per_m": num(p.delay), "form": p.form, "links_per_module": p.links_per_module,
-                  "max_racks": p.max_racks})
+                  "max_racks": p.max_racks, "protocol": p.protocol})
     if p.kind == "rack":
         d["power_budget_w"] = num(p.power_budget)
     return d

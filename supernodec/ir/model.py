@@ -68,6 +68,7 @@ class Part:
     delay: Fraction | None = None    # s per m
     form: str | None = None          # connector form factor of the medium
     links_per_module: int = 1        # links one module/cable carries (breakout)
+    protocol: str | None = None      # media: the only protocol it carries (None: any)
     max_racks: int | None = None     # electrical media: racks a cable may span
     # racks
     power_budget: Fraction | None = None  # W
