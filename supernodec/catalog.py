@@ -22,11 +22,12 @@ Inheritance rules (`optic FH_DR8 extends optics.OSFP800_DR8 { ... }`):
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Any, Mapping
 
 from . import units
 from .diagnostics import Diagnostic, DiagnosticError, Related, error
-from .elaborate.values import describe, evaluate, show, to_int
+from .elaborate.values import count_text, describe, evaluate, show, to_int
 from .ir.model import PROTOCOLS, PortGroup, Part
 from .suggest import did_you_mean
 from .syntax import ast as A
@@ -58,6 +59,17 @@ FORMS = ("OSFP", "QSFP-DD", "QSFP112", "QSFP56", "QSFP28", "OSFP-XD", "backplane
 MEDIUM_CLASSES = ("DAC", "ACC", "AEC", "AOC", "SR", "DR", "FR", "LR", "ER", "ZR", "backplane")
 COOLING = ("air", "liquid")
 POSITIVE = ("reach", "height", "rate")
+# Upper bounds far above any real part (in SI base units: bit/s, m, W, U, bit, s, s/m), so
+# that a slip like `1e400 W` is reported here instead of overflowing the int64 and float
+# columns of the IR and the checks (each was an SN0901). Rates leave room for x 32,767 lanes.
+MAXIMA: dict[str, tuple[Fraction, str]] = {
+    "rate": (Fraction(10**14), "100 Tb/s"), "reach": (Fraction(10**8), "100,000 km"),
+    "power": (Fraction(10**7), "10 MW"), "power_budget": (Fraction(10**10), "10 GW"),
+    "height": (Fraction(1000), "1,000 U"), "memory": (Fraction(8 * 2**63), "8 EiB"),
+    "latency": (Fraction(1), "1 s"), "delay": (Fraction(1, 1000), "1 ms/m"),
+}
+INT_MAXIMA = {"links_per_module": 1024, "max_racks": 1_000_000}
+MAX_PRICE = Fraction(10**12)
 RESERVED = ("extends", "declared")
 
 
@@ -168,7 +180,10 @@ def _convert(f: A.Field, kind: Any, v: Any) -> Any:
     if kind is int:
         n = to_int(v, f.value)
         if n < 1:
-            raise DiagnosticError(error("SN0304", f"`{f.name}` must be at least 1, got {n}", f.value.span))
+            raise DiagnosticError(error("SN0304", f"`{f.name}` must be at least 1, got {count_text(n)}", f.value.span))
+        if n > INT_MAXIMA.get(f.name, n):
+            raise DiagnosticError(error("SN0304", f"`{f.name}` must be at most {INT_MAXIMA[f.name]:,}, got {count_text(n)}",
+                                        f.value.span, label="out of range"))
         return n
     if kind == "money":
         return _money(f, v)
@@ -179,6 +194,7 @@ def _convert(f: A.Field, kind: Any, v: Any) -> Any:
         word = "positive" if f.name in POSITIVE else "zero or more"
         raise DiagnosticError(error("SN0304", f"`{f.name}` must be {word}, got {v.format()}", f.value.span,
                                     label="out of range"))
+    _at_most(f.name, v.value, MAXIMA.get(f.name), f.value.span)
     if f.name == "height":
         return to_int(v.value, f.value, "a whole number of U")
     if f.name == "memory":
@@ -206,7 +222,15 @@ def _money(f: A.Field, v: Any) -> tuple[Any, str]:
     if v.value < 0:
         raise DiagnosticError(error("SN0304", f"price is negative ({v.format()})", f.value.span, label="negative price",
                                     hint="prices are zero or more; use 0 USD for a placeholder"))
+    _at_most("price", v.value, (MAX_PRICE, "10^12"), f.value.span)
     return (v.value, "USD" if v.dim == units.USD else "CNY")
+
+
+def _at_most(name: str, value: Fraction, bound: tuple[Fraction, str] | None, span: Any) -> None:
+    if bound is not None and value > bound[0]:
+        got = show(value) + " in SI units" if value < 10**30 else "more than 10^30 in SI units"
+        raise DiagnosticError(error("SN0304", f"`{name}` must be at most {bound[1]}, got {got}", span,
+                                    label="out of range", hint="check the number and its unit prefix"))
 
 
 def _unit_hint(name: str) -> str:
@@ -229,6 +253,7 @@ def _port(p: A.PortDecl, env: Mapping[str, Any], ports: list[PortGroup]) -> None
                                     p.rate.span, label="not a data rate", hint="write it like `400 Gb/s` or `56 GB/s`"))
     if rate.value <= 0:
         raise DiagnosticError(error("SN0304", f"port rate must be positive, got {rate.format()}", p.rate.span))
+    _at_most("port rate", rate.value, MAXIMA["rate"], p.rate.span)
     lanes = 1 if p.lanes is None else to_int(evaluate(p.lanes, env), p.lanes, "a lane count")
     if lanes < 1:
         raise DiagnosticError(error("SN0304", f"a port has at least one lane, got {lanes}", p.lanes.span))

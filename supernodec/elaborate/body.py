@@ -266,13 +266,26 @@ def _field(el: Elaborator, ctx: Ctx, f: A.Field) -> None:
     v = evaluate(f.value, ctx.env)
     if f.name == "height":
         q = to_quantity(v, units.RACK_UNITS, f.value, "height")
-        ctx.scope.fields["height"] = to_int(q.value, f.value, "a whole number of U")
+        ctx.scope.fields["height"] = to_int(_at_most(q.value, 1000, f.value, "height", "1,000 U"), f.value, "a whole number of U")
     elif f.name == "routing_factor":
         if not isinstance(v, Fraction) or v < 1:
             raise DiagnosticError(error("SN0205", f"routing_factor must be a number >= 1, got {show(v)}", f.value.span))
-        el.settings[f.name] = v
+        el.settings[f.name] = _at_most(v, 10, f.value, "routing_factor", "10")
     else:
-        el.settings[f.name] = to_quantity(v, units.LENGTH, f.value, f.name).value
+        el.settings[f.name] = _at_most(to_quantity(v, units.LENGTH, f.value, f.name).value, 1000, f.value, f.name, "1 km")
+
+
+# Floor geometry is bounded so that every cable length fits the IR's int32 millimetres
+# (10,000 positions x 10 m + 10 km across rows, x 10 routing, + 1 km slack < 2,147 km).
+MAX_SLOTS, MAX_PITCH, MAX_ACROSS = 10_000, Fraction(10), Fraction(10_000)
+
+
+def _at_most(v: Fraction, hi: int | Fraction, node: Any, what: str, text: str) -> Fraction:
+    """`v` if |v| <= hi, else SN0205: values past what any floor or part has overflow the IR."""
+    if abs(v) > hi:
+        raise DiagnosticError(error("SN0205", f"{what} must be at most {text}, got {show(v) if abs(v) < 10**30 else 'more than 10^30'}",
+                                    getattr(node, "span", None), hint="check the number and its unit"))
+    return v
 
 
 def _hall(el: Elaborator, ctx: Ctx, h: A.Decl) -> None:
@@ -283,14 +296,19 @@ def _hall(el: Elaborator, ctx: Ctx, h: A.Decl) -> None:
         if isinstance(s, A.Field) and s.name in HALL_FIELDS:
             v = evaluate(s.value, ctx.env)
             if s.name == "power_budget":
-                budget = to_quantity(v, units.POWER, s.value, "power_budget").value
+                budget = _at_most(to_quantity(v, units.POWER, s.value, "power_budget").value, 10**12, s.value,
+                                  "power_budget", "1 TW")
             else:
-                spacing = to_quantity(v, units.LENGTH, s.value, "row_spacing").value
+                spacing = _at_most(to_quantity(v, units.LENGTH, s.value, "row_spacing").value, MAX_ACROSS, s.value,
+                                   "row_spacing", "10 km")
     for s in h.body:
         if isinstance(s, A.RowDecl):
             slots = to_int(evaluate(s.slots, ctx.env), s.slots, "a number of rack positions")
+            _at_most(Fraction(slots), MAX_SLOTS, s.slots, "a row", f"{MAX_SLOTS:,} rack positions")
             pitch = Fraction(6, 10) if s.pitch is None else to_quantity(evaluate(s.pitch, ctx.env), units.LENGTH, s.pitch, "pitch").value
+            _at_most(pitch, MAX_PITCH, s.pitch, "pitch", "10 m")
             y = spacing * len(rows) if s.at is None else to_quantity(evaluate(s.at, ctx.env), units.LENGTH, s.at, "row position").value
+            _at_most(y, MAX_ACROSS, s.at or s.span, "a row position", "10 km")
             rows.append((s.name, slots, pitch, y))
         elif isinstance(s, A.Field):
             if s.name not in HALL_FIELDS:
@@ -310,6 +328,10 @@ def _require(el: Elaborator, ctx: Ctx, r: A.Require) -> None:
             text, ids, group, racks = resolve_selector(el, ctx, ref)
             args.append((text, ids, group, racks))
     bound = None if r.bound is None else evaluate(r.bound, ctx.env)
+    size = bound.value if isinstance(bound, units.Quantity) else bound
+    if isinstance(size, Fraction) and abs(size) > 10**30:   # checks compare in floats
+        raise DiagnosticError(error("SN0405", "the bound of this `require` is beyond 10^30 (in SI units)", r.bound.span,
+                                    hint="check the number and its unit"))
     opts = {"pairs": len(r.args) and r.args[0].other is not None}
     ctx.builder.requires.append(LocalRequire(r.func, args, r.op, bound, ctx.path.rstrip("."), opts, r.span))
 
@@ -325,10 +347,12 @@ def _memory(el: Elaborator, ctx: Ctx, m: A.Memory) -> None:
         if isinstance(w, units.Quantity) and w.dim == units.INFO:
             w = w.value
         width = to_int(w, m.width, "an address width in bits")
+        if not 1 <= width <= 128:
+            raise DiagnosticError(error("SN0205", f"an address width is 1 to 128 bits, got {count_text(width)}", m.width.span))
     align = 1
     if m.align is not None:
         a = to_quantity(evaluate(m.align, ctx.env), units.INFO, m.align, "align")
-        align = to_int(a.value / 8, m.align, "a whole number of bytes")
+        align = to_int(_at_most(a.value / 8, 2**64, m.align, "align", "2^64 bytes"), m.align, "a whole number of bytes")
     ctx.builder.memory.append((-1, ids.astype(np.int64), width, align, m.span))
 
 

@@ -52,9 +52,9 @@ def _options(el: Any, ctx: Any, c: A.Connect) -> Opts:
             n = to_int(evaluate(op.value, ctx.env), op.value, f"a whole number of {op.name}")
             if n < 1:
                 raise DiagnosticError(error("SN0205", f"`{op.name}` must be at least 1, got {count_text(n)}", op.span))
-            if op.name == "lanes" and n > MAX_LANES:
-                raise DiagnosticError(error("SN0205", f"`lanes` must be at most {MAX_LANES:,}, got {count_text(n)}", op.span,
-                                            hint="a link uses the lanes of one port: 1 to 16 in practice"))
+            if op.name in ("lanes", "bundle", "split") and n > MAX_LANES:
+                raise DiagnosticError(error("SN0205", f"`{op.name}` must be at most {MAX_LANES:,}, got {count_text(n)}", op.span,
+                                            hint="1 to 16 in practice: lanes of one port, links on one cable, legs of a breakout"))
             setattr(o, op.name, n)
     return o
 

@@ -1,7 +1,8 @@
 """`mutated_specs()`: valid specs with a few small edits, mostly invalid.
 
 The edits are what people do by mistake (a dropped token, a wrong or unknown
-unit, a removed import, a typo in a name, a stray character, a cut-off file)
+unit, a removed import, a typo or the wrong name, a stray character, a
+duplicated line, a cut-off file)
 and a few things people do on purpose (an import that leaves the project, a
 size with too many zeros). A mutant may still be valid; what a property can
 demand is that compiling it gives diagnostics, never an exception, and that
@@ -139,7 +140,26 @@ def scale_size(draw: st.DrawFn, text: str) -> tuple[str, str]:
     return text[:m.end(1)] + factor + text[m.end(1):], f"size [{m.group(1)}] times 1{factor} at {m.start()}"  # type: ignore[attr-defined]
 
 
+def swap_name(draw: st.DrawFn, text: str) -> tuple[str, str]:
+    """One name replaced by another name of the file: a part where a template is
+    expected, a rack where a device is, a port group where a member is."""
+    ids = [m for m in _tokens(text) if IDENT.fullmatch(m.group())]
+    words = sorted({m.group() for m in ids})
+    if len(words) < 2:
+        return text, "no names"
+    m = _pick(draw, ids)
+    new = draw(st.sampled_from([w for w in words if w != m.group()]))  # type: ignore[attr-defined]
+    return text[:m.start()] + new + text[m.end():], f"`{m.group()}` -> `{new}` at {m.start()}"  # type: ignore[attr-defined]
+
+
+def duplicate_line(draw: st.DrawFn, text: str) -> tuple[str, str]:
+    lines = text.split("\n")
+    i = draw(st.integers(0, len(lines) - 1))
+    return "\n".join(lines[:i + 1] + [lines[i]] + lines[i + 1:]), f"duplicated line {i + 1}"
+
+
 MUTATIONS: dict[str, Mutation] = {
+    "swap_name": swap_name, "duplicate_line": duplicate_line,
     "drop_token": drop_token, "duplicate_token": duplicate_token, "swap_tokens": swap_tokens,
     "change_unit": change_unit, "change_number": change_number, "rename": rename,
     "insert_stray": insert_stray, "truncate": truncate, "drop_line": drop_line,
