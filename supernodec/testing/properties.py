@@ -19,6 +19,7 @@ import atexit
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -200,9 +201,11 @@ def build_cli(spec: SpecFiles, folder: Path, seed: str, extra: tuple[str, ...] =
     try:
         out, err = proc.communicate(timeout=300)
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, 9)
-            proc.wait()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)   # the build and anything it forked (parallel emitters)
+        except ProcessLookupError:
+            pass
+        proc.wait()
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
