@@ -30,3 +30,12 @@ def test_readme_commands_exist() -> None:
     assert "make demo" in text and "make test" in text
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_fuzzing_example_runs(tmp_path, monkeypatch) -> None:
+    """The README's fuzzing example is real code: run it with a small budget."""
+    code = next(b for b in blocks() if "mutated_specs" in b)
+    monkeypatch.chdir(ROOT)
+    namespace: dict = {}
+    exec(compile(code.replace("max_examples=50", "max_examples=5"), "README.md", "exec"), namespace)
+    namespace["test_mistakes_in_my_center_are_diagnosed"]()
