@@ -22,7 +22,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	sh tests/tools/install-slurm.sh  # Debian slurmctld for the Slurm topology test; only as root with apt
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider; status=$$?; sh tests/tools/reap.sh; exit $$status
 
 fuzz: $(VENV)/.installed
 	$(BIN)/python -m supernodec.testing.fuzz --seconds $(FUZZ_SECONDS) --report out/fuzz-report.json
