@@ -5,7 +5,7 @@
 For each size `centers.py` writes the spec; fresh interpreters then
 
 1. elaborate it (not timed here; see parse_elaborate.py) and pickle the design;
-2. run every registered check (`supernodec.checks.run_all`), timing each, and the peak
+2. run every registered check (`supernodec.checks.load_all`), timing each, and the peak
    RSS above the loaded design; then the exact worst-case NPU-to-NPU latency of the
    center (`paths.worst_pair` without a bound, what the latency check refines to when a
    bound fails) and the bisection max-flow of the center's NPUs (`flow.max_flow`);

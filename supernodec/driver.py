@@ -67,11 +67,7 @@ def _compile(path: str, loader: Loader, opts: Options, clock: PhaseClock) -> Com
         diags += ediags
         if design is not None and opts.run_checks:
             diags += run_checks(design, clock)
-        if any(d.is_error for d in diags):
-            design_out = design
-        else:
-            design_out = design
-        return CompileResult(design_out, _sorted(diags), sources, prog)
+        return CompileResult(design, _sorted(diags), sources, prog)
     except RecursionError:
         return CompileResult(None, [error("SN0208", "the spec nests too deeply to compile", None, path=path,
                                           hint="flatten nested templates or expressions")], sources, prog)
@@ -83,11 +79,8 @@ def _compile(path: str, loader: Loader, opts: Options, clock: PhaseClock) -> Com
 
 
 def run_checks(design: Design, clock: PhaseClock | None = None) -> list[Diagnostic]:
-    """Every registered check (as `checks.run_all`), each one timed as `checks/<name>`."""
-    try:
-        from .checks import load_all
-    except ImportError:
-        return []
+    """Every registered check, each one timed as `checks/<name>`."""
+    from .checks import load_all
     checks = load_all()
     clock = clock if clock is not None else PhaseClock()
     clock.begin("checks", len(checks))

@@ -31,9 +31,3 @@ def load_all() -> dict[str, Check]:
             importlib.import_module(f"{__name__}.{m}")
     return CHECKS
 
-
-def run_all(design: Design) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
-    for name, fn in load_all().items():
-        out += fn(design)
-    return out

@@ -337,8 +337,6 @@ def _require(el: Elaborator, ctx: Ctx, r: A.Require) -> None:
 
 
 def _memory(el: Elaborator, ctx: Ctx, m: A.Memory) -> None:
-    if ctx.scope.template is None or ctx.scope.template == "<center>":
-        pass
     members = [resolve_selector(el, ctx, ref)[1] for ref in m.over]
     ids = np.concatenate(members) if members else np.zeros(0, dtype=np.int64)
     width = 64

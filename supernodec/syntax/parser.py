@@ -33,7 +33,7 @@ class _Parser:
         self.lower = Lower()
         self.comments: list[Token] = []
         self.lark = Lark(grammar_text(), parser="lalr", start="module", propagate_positions=True,
-                         maybe_placeholders=False, cache=_cache_path(),
+                         maybe_placeholders=False, cache=True,
                          lexer_callbacks={"COMMENT": self.comments.append})
 
     def parse(self, path: str, text: str) -> tuple:
@@ -42,9 +42,6 @@ class _Parser:
         tree = self.lark.parse(text)
         return self.lower.transform(tree)
 
-
-def _cache_path() -> bool | str:
-    return True
 
 
 _PARSER: _Parser | None = None
@@ -171,8 +168,7 @@ def _previous(e: UnexpectedToken) -> str | None:
     hist = getattr(e, "token_history", None)
     if hist and hist[-1] is not None:
         return str(hist[-1].type)
-    ip = getattr(e, "interactive_parser", None)
-    return None if ip is None else None
+    return None
 
 
 def _hint_for(tok: Token, e: UnexpectedToken) -> str:
