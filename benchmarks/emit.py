@@ -15,11 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,10 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from _proc import peak_rss_mb, run_json_child  # noqa: E402
 
 
 def _best(fn, repeat: int) -> tuple[float, object, float]:  # type: ignore[no-untyped-def]
@@ -79,25 +72,14 @@ def measure(spec: Path, repeat: int) -> dict:
                                  "bytes": sum(len(a.data) for a in arts), "cost": COST[name]}
     out["emit_total_s"] = sum(e["s"] for e in out["emitters"].values())
     out["emit_total_cpu_s"] = sum(e["cpu_s"] for e in out["emitters"].values())
-    out["rss_mb"] = _rss_mb()
+    out["rss_mb"] = peak_rss_mb()
     return out
 
 
 def run_child(spec: Path, repeat: int, timeout: float) -> dict:
     """Measure in a fresh interpreter, in its own process group, always reaped."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(spec), "--repeat", str(repeat)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        proc.wait()
-    if proc.returncode != 0:
-        raise RuntimeError(f"measurement of {spec} failed:\n{err[-2000:]}")
-    return json.loads(out.strip().splitlines()[-1])
+    return run_json_child(cmd, timeout, f"measurement of {spec}")
 
 
 def report(r: dict, limit: float) -> str:

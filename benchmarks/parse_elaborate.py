@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,12 +26,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from _proc import peak_rss_mb, run_json_child  # noqa: E402
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _read_all(paths: list[Path]) -> int:
@@ -52,7 +46,7 @@ def measure(spec: Path, repeat: int, trace: bool) -> dict:
     from supernodec.elaborate import elaborate_program
     from supernodec.loader import FileLoader
     from supernodec.resolve import resolve_program
-    out: dict = {"rss_start_mb": _rss_mb()}
+    out: dict = {"rss_start_mb": peak_rss_mb()}
     loader = FileLoader([])
     t = time.perf_counter()
     prog, diags = resolve_program(str(spec), loader)
@@ -70,7 +64,7 @@ def measure(spec: Path, repeat: int, trace: bool) -> dict:
         prog, diags = resolve_program(str(spec), FileLoader([]))
         parse.append(time.perf_counter() - t)
     out["parse_s"] = min(parse)
-    out["rss_parse_mb"] = _rss_mb()
+    out["rss_parse_mb"] = peak_rss_mb()
     if trace:
         out["py_peak_parse_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.reset_peak()
@@ -78,7 +72,7 @@ def measure(spec: Path, repeat: int, trace: bool) -> dict:
     design, ediags = elaborate_program(prog)
     out["elaborate_s"] = time.perf_counter() - t
     assert design is not None, [d.message for d in ediags if d.is_error][:3]
-    out["rss_elaborate_mb"] = _rss_mb()
+    out["rss_elaborate_mb"] = peak_rss_mb()
     if trace:
         out["py_peak_elaborate_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     out["devices"] = len(design.devices)
@@ -98,23 +92,7 @@ def run_child(spec: Path, repeat: int, trace: bool, timeout: float) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(spec), "--repeat", str(repeat)]
     if trace:
         cmd.append("--trace")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    finally:
-        _kill_group(proc)
-    if proc.returncode != 0:
-        raise RuntimeError(f"measurement of {spec} failed:\n{err[-2000:]}")
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    import signal
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
+    return run_json_child(cmd, timeout, f"measurement of {spec}")
 
 
 def table(rows: list[dict]) -> str:

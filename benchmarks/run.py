@@ -22,18 +22,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+from _proc import run_group  # noqa: E402
 
 LADDER = ("1k", "10k", "100k", "200k", "524288", "1M")
 NETLAB = HERE / ".venv-netlab" / "bin" / "netlab"
@@ -45,25 +42,6 @@ def parse_size(s: str) -> int:
     s = s.strip().lower().replace("_", "").replace(",", "")
     mult = {"k": 1_000, "m": 1_000_000}.get(s[-1:], 1)
     return int(float(s[:-1] if s[-1:] in "km" else s) * mult)
-
-
-def run_group(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None) -> tuple[int | None, float, str, str]:
-    """(exit code or None on timeout, wall seconds, stdout, stderr); the whole group is killed at the end."""
-    t = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, env=env)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-        code: int | None = proc.returncode
-    except subprocess.TimeoutExpired:
-        out, err, code = "", "", None
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        proc.wait()
-    return code, time.perf_counter() - t, out, err
 
 
 def parse_timings(stderr: str) -> dict:
