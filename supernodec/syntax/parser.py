@@ -35,6 +35,8 @@ class _Parser:
         self.lark = Lark(grammar_text(), parser="lalr", start="module", propagate_positions=True,
                          maybe_placeholders=False, cache=True,
                          lexer_callbacks={"COMMENT": self.comments.append})
+        # terminal name -> its text, for the terminals that are a fixed string
+        self.literals = {t.name: t.pattern.value for t in self.lark.terminals if t.pattern.type == "str"}
 
     def parse(self, path: str, text: str) -> tuple:
         self.lower.path = path
@@ -86,14 +88,26 @@ def parse_module(path: str, text: str) -> tuple[A.Module | None, list[Diagnostic
 
 
 # ---------------------------------------------------------------- error mapping
-_WHAT = {
-    "NAME": "a name", "NUMBER": "a number", "STRING": "a quoted string", "UNIT": "a unit",
-    "LBRACE": "`{`", "RBRACE": "`}`", "LSQB": "`[`", "RSQB": "`]`", "LPAR": "`(`", "RPAR": "`)`",
-    "EQUAL": "`=`", "COLON": "`:`", "COMMA": "`,`", "ARROW": "`->`", "_NL": "a new line",
-    "SEMICOLON": "`;`", "AT": "`@`", "CMP": "a comparison like `<=`", "RATIO": "a ratio like `1:1`",
-    "DOT": "`.`", "$END": "the end of the file", "DOC": "a doc comment", "ADDOP": "`+` or `-`",
-    "MULOP": "`*`, `/` or `%`", "ARROW": "`->`",
+# How the terminals of the grammar read in a message. Literal terminals (`{`, `in`,
+# `..`) are shown as written, from the compiled grammar; these are the patterns.
+_PATTERN_WHAT = {
+    "NAME": "a name", "NUMBER": "a number", "STRING": "a quoted string", "UNIT": "a unit like `GB/s`",
+    "RATIO": "a ratio like `1:1`", "ARROW": "`->` or `<->`", "CMP": "a comparison like `<=`",
+    "ADDOP": "`+` or `-`", "MULOP": "`*`, `/` or `%`", "DOC": "a `///` doc comment",
+    "COMMENT": "a `//` comment", "_NL": "a new line", "WS": "a space",
+    "LINE_CONT": "a line continuation (`\\` at the end of a line)", "$END": "the end of the file",
 }
+# Terminals that continue an expression, listed together as "an operator"; the
+# literal ones (`..`, `and`, `or`) are found by their text.
+_OPERATOR_PATTERNS = {"ADDOP", "MULOP", "CMP", "UNIT"}
+_OPERATOR_TEXTS = {"..", "and", "or"}
+# Terminals that start a value, listed together when a value may come.
+_VALUE_PATTERNS = {"NAME", "NUMBER", "STRING", "RATIO", "ADDOP"}
+_VALUE_TEXTS = {"(", "not", "true", "false"}
+_END = {"_NL", "SEMICOLON", "$END"}
+# Order in an "expected ..." list: closing and structural punctuation first.
+_FIRST = ("RSQB", "RPAR", "RBRACE", "LBRACE", "COMMA", "IN", "EQUAL", "COLON", "ARROW", "DOT", "LSQB",
+          "LPAR", "AT", "_NL", "SEMICOLON", "$END")
 
 _AFTER = {
     "CONNECT": "a port reference like `leaf[1].p[3]`",
@@ -110,13 +124,59 @@ _AFTER = {
     "LSQB": "an index or count, like `[8]`, `[i]` or `[*]`",
     "CMP": "a bound, like `3 us` or `392 GB/s`",
 }
+_VALUE_STARTS = {"NUMBER", "STRING", "RATIO", "LPAR", "ADDOP", "NOT", "TRUE", "FALSE"}
+
+
+def terminal_display(name: str) -> str | None:
+    """How a terminal of the grammar reads in a message (`)`, `in`, "a number"),
+    or None for a name the grammar does not have."""
+    if name in _PATTERN_WHAT:
+        return _PATTERN_WHAT[name]
+    literal = _parser().literals.get(name)
+    return f"`{literal}`" if literal is not None else None
+
+
+def keywords() -> frozenset[str]:
+    """The words the grammar reserves (`for`, `in`, `connect`, ...): not usable as names
+    in every position."""
+    return frozenset(v for v in _parser().literals.values() if v.isidentifier())
 
 
 def _describe(expected: set[str]) -> str:
-    words = sorted({_WHAT.get(t, f"`{t.lower()}`" if t.isupper() and not t.startswith("_") else _WHAT.get(t, t)) for t in expected})
+    lits = _parser().literals
+    words: list[str] = []
+    values = {t for t in expected if t in _VALUE_PATTERNS or lits.get(t) in _VALUE_TEXTS}
+    if {"NAME", "NUMBER"} <= values:
+        expected = expected - values
+        words.append("a value like `4`, `nodes` or `56 GB/s`")
+    ops = {t for t in expected if t in _OPERATOR_PATTERNS or lits.get(t) in _OPERATOR_TEXTS}
+    if len(ops) > 1:
+        expected = expected - ops
+    if "_NL" in expected:
+        expected = expected - _END
+        words.insert(0, "the end of the line")
+    order = {t: i for i, t in enumerate(_FIRST)}
+    for t in sorted(expected, key=lambda t: (order.get(t, len(order)), terminal_display(t) or t)):
+        w = terminal_display(t) or "something else"
+        if w not in words:
+            words.append(w)
     if len(words) > 6:
         words = words[:6] + ["..."]
-    return ", ".join(words)
+    if len(ops) > 1:
+        words.append("an operator")
+    if not words:
+        return "something else"
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+
+
+def _accepted(e: UnexpectedToken) -> set[str]:
+    """The terminals the parser really accepts here (`e.expected` also lists the
+    lookaheads of pending reductions that fail one step later)."""
+    try:
+        got = set(e.interactive_parser.accepts())
+    except Exception:  # noqa: BLE001 - a best effort; the table's list is the fallback
+        got = set()
+    return got or set(e.expected)
 
 
 def _span_at(path: str, text: str, pos: int, length: int = 1) -> Span:
@@ -141,10 +201,11 @@ def _syntax_diagnostic(path: str, text: str, e: UnexpectedInput) -> Diagnostic:
     if tok.type in ("MULOP", "SLASH") and text.startswith("/*", tok.start_pos or 0):
         return error("SN0001", "block comments are not supported", _span_at(path, text, tok.start_pos or 0, 2),
                      hint="use `//` line comments")
+    accepted = _accepted(e)
     if tok.type == "$END":
         return error("SN0003", "the file ends in the middle of a statement" +
                      (f": expected {_AFTER[prev]}" if prev in _AFTER else ""),
-                     _span_at(path, text, len(text), 0), label=f"expected {_describe(e.expected)}",
+                     _span_at(path, text, len(text), 0), label=f"expected {_describe(accepted)}",
                      hint="close the open `{` or finish the statement")
     span = _span_at(path, text, tok.start_pos or 0, 1 if tok.type == "_NL" else len(str(tok)))
     shown = "end of line" if tok.type == "_NL" else f"`{str(tok)}`"
@@ -153,10 +214,12 @@ def _syntax_diagnostic(path: str, text: str, e: UnexpectedInput) -> Diagnostic:
         return error("SN0202", f"unknown unit `{tok}`", span, label="not a unit",
                      hint=hint or "units: Gb/s GB/s ns us m W kW GB GiB U USD ...")
     want = _AFTER.get(prev or "", "")
+    if prev == "IN" and accepted & _VALUE_STARTS:
+        want = ""                       # `for i in 0..7`, not `place a in b`
     if not want:
-        want = _describe(e.expected)
+        want = _describe(accepted)
     return error("SN0002", f"unexpected {shown}: expected {want}", span,
-                 label=f"expected {want}", hint=_hint_for(tok, e))
+                 label=f"expected {want}", hint=_hint_for(tok, accepted))
 
 
 _UNITS = ("b/s", "kb/s", "Mb/s", "Gb/s", "Tb/s", "B/s", "MB/s", "GB/s", "TB/s", "Gbps", "Tbps",
@@ -171,9 +234,14 @@ def _previous(e: UnexpectedToken) -> str | None:
     return None
 
 
-def _hint_for(tok: Token, e: UnexpectedToken) -> str:
-    if "_NL" in e.expected or "SEMICOLON" in e.expected:
+def _hint_for(tok: Token, accepted: set[str]) -> str:
+    for closer, what in (("RSQB", "`[`"), ("RPAR", "`(`")):
+        if closer in accepted and tok.type != closer:
+            return f"close the {what} first"
+    if "_NL" in accepted or "SEMICOLON" in accepted:
         return "end the statement with a new line or `;`"
+    if "LBRACE" in accepted:
+        return "open the block with `{`"
     if tok.type in ("RBRACE",):
         return "the block closes too early: finish the statement before `}`"
     return "see the language tour in README.md"
