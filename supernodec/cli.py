@@ -216,7 +216,7 @@ def _print_diags(args: argparse.Namespace, diags: list[Diagnostic], sources: dic
 
 
 def _build(args: argparse.Namespace, res: Any, clock: PhaseClock) -> int:
-    from .emit import COST, EMITTERS, load_all
+    from .emit import COST, EMITTERS, load_all, prepare
     load_all()
     names = list(EMITTERS)
     if args.emit:
@@ -226,35 +226,44 @@ def _build(args: argparse.Namespace, res: Any, clock: PhaseClock) -> int:
             raise UsageError(f"unknown output(s) {', '.join(bad)}; outputs: {', '.join(EMITTERS)}")
         names = [n for n in names if n in wanted]
     from .parallel import ChildFailed, jobs_for, run_emitters
-    clock.begin("emit", sum(COST.get(n, 1) for n in names))
+    from .driver import internal_error
+    staging = Staging(Path(args.out))
+    try:
+        clock.begin("emit", sum(COST.get(n, 1) for n in names))
 
-    def done(n: str, seconds: float) -> None:
-        clock.record(f"emit/{n}", seconds)
-        clock.advance(COST.get(n, 1))
-    try:
-        out = run_emitters(res.design, names, EMITTERS, COST, args.file, done,
-                           jobs_for(len(res.design.links), len(names)))
-    except ChildFailed as e:
-        from .driver import internal_error
-        clock.close()
-        _print_diags(args, [internal_error(e, args.file)], res.sources)
-        return EXIT_SPEC
-    failed = [n for n in names if n in out.errors]
-    if failed:   # the first failing emitter in registry order, as a sequential run reports it
-        clock.close()
-        _print_diags(args, [out.errors[failed[0]]], res.sources)
-        return EXIT_SPEC
-    artifacts = [a for n in names for a in out.artifacts[n]]
-    clock.begin("write")
-    try:
-        write_atomic(Path(args.out), [(a.path, a.data) for a in artifacts])
+        def done(n: str, seconds: float) -> None:
+            clock.record(f"emit/{n}", seconds)
+            clock.advance(COST.get(n, 1))
+        jobs = jobs_for(len(res.design.links), len(names))
+        if jobs > 1:    # what several emitters share, computed once before the processes split
+            t = time.perf_counter()
+            prepare(res.design, names)
+            clock.record("emit/(shared)", time.perf_counter() - t)
+        try:
+            out = run_emitters(res.design, names, EMITTERS, COST, args.file, done, staging.write, jobs)
+        except ChildFailed as e:
+            clock.close()
+            _print_diags(args, [internal_error(e, args.file)], res.sources)
+            return EXIT_SPEC
+        if out.write_error is not None:
+            raise out.write_error
+        failed = [n for n in names if n in out.errors]
+        if failed:   # the first failing emitter in registry order, as a sequential run reports it
+            clock.close()
+            _print_diags(args, [out.errors[failed[0]]], res.sources)
+            return EXIT_SPEC
+        clock.begin("write")
+        paths = [p for n in names for p in out.paths[n]]
+        staging.commit(paths)
     except OSError as e:    # a full disk, a read-only folder: the old output is untouched
         clock.close()
         print(f"supernodec: cannot write `{args.out}`: {e.strerror or e}", file=sys.stderr)
         return EXIT_SPEC
+    finally:
+        staging.discard()
     clock.end()
     if not args.quiet and args.format != "json":
-        print(f"wrote {len(artifacts)} files to {args.out}/", file=sys.stderr)
+        print(f"wrote {len(paths)} files to {args.out}/", file=sys.stderr)
     return EXIT_OK
 
 
@@ -263,7 +272,7 @@ OUTPUT_NAMES = frozenset(("ir.json", "address-map.json", "bom.csv", "bom.json", 
                           "diagrams", "slurm", "kubernetes", "ansible", "netbox"))
 
 
-def _replaceable(out: Path, files: list[tuple[str, bytes]]) -> None:
+def _replaceable(out: Path, paths: list[str]) -> None:
     """Refuse to replace what is not an earlier build: a file or device (`-o /dev/null`
     renamed the device away as root), or a folder of other things (`-o ~`)."""
     if not out.exists():
@@ -271,43 +280,74 @@ def _replaceable(out: Path, files: list[tuple[str, bytes]]) -> None:
     if not out.is_dir():
         raise UsageError(f"the output path `{out}` exists and is not a folder")
     names = {p.name for p in out.iterdir()}
-    ours = OUTPUT_NAMES | {rel.split("/", 1)[0] for rel, _ in files}
+    ours = OUTPUT_NAMES | {rel.split("/", 1)[0] for rel in paths}
     if names and not names & ours:
         raise UsageError(f"`{out}` holds other files ({sorted(names)[0]}, ...) and no earlier build output; "
                          "choose a new or empty folder with -o")
 
 
+class Staging:
+    """A temp folder beside `out` that artifacts stream into (from either emitter
+    process); `commit` swaps it in for `out`, and `discard` removes whatever is
+    left, so the old output survives any failure byte-identical."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        if self.out.exists() and not self.out.is_dir():   # refuse early; `commit` checks again
+            raise UsageError(f"the output path `{self.out}` exists and is not a folder")
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp: Path | None = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
+        except OSError as e:
+            raise UsageError(f"cannot write into `{self.out.parent}`: {e.strerror or e}") from None
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.tmp, 0o777 & ~umask)
+
+    def write(self, artifact: Any) -> None:
+        """Stream one artifact (bytes or a producer) into its file in the staging folder."""
+        assert self.tmp is not None
+        rel = artifact.path
+        if ".." in Path(rel).parts or Path(rel).is_absolute():
+            raise ValueError(f"unsafe output path {rel}")
+        p = self.tmp / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with open(p, "wb", buffering=1 << 20) as f:
+            artifact.write_to(f)
+
+    def commit(self, paths: list[str]) -> None:
+        assert self.tmp is not None
+        _replaceable(self.out, paths)
+        out, old = self.out, None
+        try:
+            if out.exists():
+                old = out.parent / f".{out.name}.old-{os.getpid()}"
+                os.rename(out, old)
+            os.rename(self.tmp, out)
+            self.tmp = None
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            if old is not None and old.exists() and not out.exists():
+                os.rename(old, out)   # interrupted between the two renames: put the old output back
+            raise
+
+    def discard(self) -> None:
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+
 def write_atomic(out: Path, files: list[tuple[str, bytes]]) -> None:
-    """Write into a temp dir beside `out`, then swap it in; the old output survives any failure."""
-    out = out.resolve()
-    _replaceable(out, files)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    except OSError as e:
-        raise UsageError(f"cannot write into `{out.parent}`: {e.strerror or e}") from None
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)
-    old = None
+    """Write `files` (path, bytes) into a temp dir beside `out`, then swap it in; the old output survives any failure."""
+    from .emit import Artifact
+    staging = Staging(out)
     try:
         for rel, data in files:
-            p = tmp / rel
-            if ".." in Path(rel).parts or Path(rel).is_absolute():
-                raise ValueError(f"unsafe output path {rel}")
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_bytes(data)
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            os.rename(out, old)
-        os.rename(tmp, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        if old is not None and old.exists() and not out.exists():
-            os.rename(old, out)   # interrupted between the two renames: put the old output back
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            staging.write(Artifact(rel, data))
+        staging.commit([rel for rel, _ in files])
+    finally:
+        staging.discard()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,19 +1,21 @@
 """Atomic output: a failed or interrupted `build` leaves the previous output byte-identical.
 
-`build` writes into a temp folder beside the target and renames it into place
-(`cli.write_atomic`). Each test builds once, breaks the next build in one way,
+`build` streams every artifact into a temp folder beside the target (from either
+emitter process) and renames it into place (`cli.Staging`). Each test builds once, breaks the next build in one way,
 and compares the whole output tree, bytes and file list, with the first one.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
 
-from supernodec import cli
-from supernodec.emit import EMITTERS, load_all
+from supernodec import cli, parallel
+from supernodec.emit import COST, EMITTERS, Artifact, load_all
 from supernodec.testing.properties import tree_bytes
 
 GOOD = """switch Leaf { vendor = "Acme"; part_number = "L-1"; port down[2]: InfiniBand @ 400 Gb/s; port up[2]: InfiniBand @ 400 Gb/s }
@@ -74,20 +76,93 @@ def test_an_emitter_that_raises_leaves_the_old_output_identical(built, monkeypat
     assert _leftovers(out) == []
 
 
-def test_a_write_that_fails_halfway_leaves_the_old_output_identical(built, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def _streaming(name: str, fail):  # type: ignore[no-untyped-def]
+    """An emitter of one streamed artifact whose producer writes a first chunk, then `fail()`s."""
+    def emit(design):  # type: ignore[no-untyped-def]
+        def write(f) -> None:  # type: ignore[no-untyped-def]
+            f.write(b"first chunk\n" * 1000)
+            f.flush()
+            fail()
+            f.write(b"never written\n")
+        return [Artifact(f"{name}.txt", write)]
+    return emit
+
+
+def _no_space() -> None:
+    raise OSError(28, "No space left on device")
+
+
+def test_a_write_that_fails_halfway_leaves_the_old_output_identical(built, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     spec, out, before = built
-    real = Path.write_bytes
+    load_all()
+    monkeypatch.setitem(EMITTERS, "cabling", _streaming("cabling", _no_space))
+    assert cli.main(["build", "-q", str(spec), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "No space left" in err and "Traceback" not in err
+    assert tree_bytes(out) == before
+    assert _leftovers(out) == []
+
+
+def test_a_producer_that_raises_midway_leaves_the_old_output_identical(built, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    spec, out, before = built
+    load_all()
+
+    def bug() -> None:
+        raise KeyError("producer bug")
+    monkeypatch.setitem(EMITTERS, "cabling", _streaming("cabling", bug))
+    assert cli.main(["build", "-q", str(spec), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "SN0901" in err and "producer bug" in err and "Traceback" not in err
+    assert tree_bytes(out) == before
+    assert _leftovers(out) == []
+
+
+@pytest.mark.skipif(parallel.jobs_for(10**9, 2) != 2, reason="needs fork and two cores")
+def test_an_emitter_process_killed_midway_leaves_the_old_output_identical(built, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The forked emitter process dies (as the OOM killer would kill it) in the middle of
+    streaming a file into the staging folder that both processes write."""
+    spec, out, before = built
+    load_all()
+    parent = os.getpid()
+
+    def die_in_child() -> None:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def slow(name: str):  # type: ignore[no-untyped-def]
+        inner = _streaming(name, die_in_child)
+
+        def emit(design):  # type: ignore[no-untyped-def]
+            time.sleep(1.0)   # long enough that the child takes the other emitter
+            return inner(design)
+        return emit
+    monkeypatch.setenv("SUPERNODEC_JOBS", "2")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_LINKS", 0)
+    for name in ("zz-one", "zz-two"):
+        monkeypatch.setitem(EMITTERS, name, slow(name))
+        monkeypatch.setitem(COST, name, 1000)
+    assert cli.main(["build", "-q", str(spec), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "SN0901" in err and "emitter process ended" in err and "Traceback" not in err
+    assert tree_bytes(out) == before
+    assert _leftovers(out) == []
+
+
+def test_write_atomic_stops_at_a_failing_file(built, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    spec, out, before = built
+    real = Artifact.write_to
     calls = {"n": 0}
 
-    def flaky(self: Path, data: bytes) -> int:
+    def flaky(self: Artifact, f) -> None:  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == 3:
             raise OSError(28, "No space left on device")
-        return real(self, data)
-    monkeypatch.setattr(Path, "write_bytes", flaky)
+        real(self, f)
+    monkeypatch.setattr(Artifact, "write_to", flaky)
     with pytest.raises(OSError):
         cli.write_atomic(out, [(f"f{k}.txt", b"new") for k in range(5)])
     monkeypatch.undo()
+    assert calls["n"] == 3
     assert tree_bytes(out) == before
     assert _leftovers(out) == []
 
