@@ -125,19 +125,10 @@ def _endpoint(t: Target, ref: A.Ref) -> Target:
 
 def _enumerate(el: Any, ctx: Any, c: A.Connect, o: Opts) -> list[array]:
     cols = [array("q") for _ in range(6)]   # a, a_group, a_port(-1 auto), b, b_group, b_port
-    b_names = sorted(set(ix_names(c.b)))
-    b_memo: dict[tuple, list[Target]] | None = {}
+    b_ends = _BEnds(el, ctx, c)
     for bind, ta in walk_ref(el, ctx, c.a, {}):
         _endpoint(ta, c.a)
-        if b_memo is not None and not b_memo and set(bind) <= set(b_names):
-            b_memo = None     # the b end reads every variable of a: no two bindings share targets
-        key = tuple(bind.get(n) for n in b_names) if b_memo is not None else None
-        bs = b_memo.get(key) if b_memo is not None else None
-        if bs is None:
-            bs = [(_endpoint(tb, c.b)) for _b2, tb in walk_ref(el, ctx, c.b, bind)]
-            if b_memo is not None:
-                b_memo[key] = bs
-        ends = [(b, tb.group, bp) for tb in bs for b in tb.devs for bp in _ports_of(el, tb)]
+        ends = b_ends.of(bind)
         a_ports = _ports_of(el, ta)
         reps = [(_stripe_count(el, ctx, c, a, ta, len(ends)) if o.stripe else o.parallel)
                 for a in ta.devs] if a_ports else [0] * len(ta.devs)
@@ -153,6 +144,96 @@ def _enumerate(el: Any, ctx: Any, c: A.Connect, o: Opts) -> list[array]:
         if len(ctx.builder.names) and len(cols[0]) > el.limits.links:
             raise DiagnosticError(error("SN0207", f"this connect makes more than {el.limits.links:,} links", c.span))
     return cols
+
+
+End = tuple[int, int, int]   # device, port group, port (-1: allocate)
+
+
+class _BEnds:
+    """The b ends of a connect for each binding of the a end's variables.
+
+    Ends depend only on the variables b reads, so they are memoised by those values.
+    When b reads most of a's variables (`server[n].l1[p].up[k] -> plane[p].l2[k].p[n]`)
+    b is walked once with its variables free and its targets grouped by the values
+    of the shared ones: one walk instead of one per binding. A binding the table
+    lacks (an index out of range, say) walks b with that binding, which reports
+    exactly what it always did.
+    """
+
+    def __init__(self, el: Any, ctx: Any, c: A.Connect) -> None:
+        self.el, self.ctx, self.c = el, ctx, c
+        self.names = sorted(set(ix_names(c.b)))
+        self.memo: dict[tuple, list[End]] = {}
+        self.tabled = False
+        self.store = True      # False when no two bindings can share ends (saves memory)
+
+    def of(self, bind: dict) -> list[End]:
+        key = _key(bind, self.names)
+        ends = self.memo.get(key)
+        if ends is None:
+            if not self.tabled:
+                self.tabled = True
+                self._table(bind)
+                ends = self.memo.get(key)
+            if ends is None:
+                ends = self._ends(tb for _b2, tb in walk_ref(self.el, self.ctx, self.c.b, bind))
+                if self.store:
+                    self.memo[key] = ends
+        return ends
+
+    def _ends(self, targets: Any) -> list[End]:
+        out: list[End] = []
+        for tb in targets:
+            _endpoint(tb, self.c.b)
+            out += [(b, tb.group, bp) for b in tb.devs for bp in _ports_of(self.el, tb)]
+        return out
+
+    def _table(self, bind: dict) -> None:
+        """Fill the memo from one walk of b, when that costs less than a walk per binding."""
+        self.store = not set(bind) <= set(self.names)
+        a_vars = _var_dims(self.el, self.ctx, self.c.a)
+        b_vars = _var_dims(self.el, self.ctx, self.c.b)
+        shared = [n for n in self.names if n in bind]
+        if not shared or set(bind) - set(a_vars):
+            return
+        per_binding = _prod(a_vars.values()) * _prod(d for n, d in b_vars.items() if n not in bind)
+        one_walk = _prod(b_vars.values())
+        if per_binding < 8 or one_walk > 2 * per_binding:
+            return
+        groups: dict[tuple, list[Target]] = {}
+        try:
+            for k, (b2, tb) in enumerate(walk_ref(self.el, self.ctx, self.c.b, {})):
+                if k > 4 * per_binding:
+                    return
+                groups.setdefault(_key(b2, self.names, bind), []).append(tb)
+            table = {key: self._ends(tbs) for key, tbs in groups.items()}
+        except DiagnosticError:
+            return      # the walk per binding reports it where it belongs
+        self.memo.update(table)
+
+
+def _key(bind: dict, names: list[str], only: Any = None) -> tuple:
+    """Memo key: the integer value of each name in `bind` (of those in `only`), else -1."""
+    if only is None:
+        only = bind
+    return tuple(bind[n].numerator if n in only and n in bind else -1 for n in names)
+
+
+def _var_dims(el: Any, ctx: Any, ref: A.Ref) -> dict[str, int]:
+    """Pattern variables of a reference and the size of the dimension each ranges over."""
+    out: dict[str, int] = {}
+    for seg, dims, _is_port in _dims_along(el, ctx, ref):
+        for ix, d in zip(seg.indices, dims):
+            if type(ix) is A.Name and len(ix.parts) == 1 and ix.parts[0] not in ctx.env:
+                out.setdefault(ix.parts[0], d)
+    return out
+
+
+def _prod(xs: Any) -> int:
+    n = 1
+    for x in xs:
+        n *= x
+    return n
 
 
 def ix_names(ref: A.Ref) -> list[str]:
