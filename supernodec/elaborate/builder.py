@@ -197,17 +197,7 @@ class Builder:
                                  np.repeat(np.arange(n, dtype=np.int64) * np_, nd) + port0))
         self.used.extend(child.used * n)
         if child.n_links:
-            nl = child.n_links
-            rep_d = np.repeat(np.arange(n, dtype=np.int64) * nd + dev0, nl)
-            rep_c = np.repeat(np.arange(n, dtype=np.int64) * nc + cab0, nl)
-            for col in LINK_COLS:
-                v = np.tile(child.links[col], n)
-                if col in ("a", "b"):
-                    v = v + rep_d
-                elif col == "cable":
-                    v = np.where(v >= 0, v + rep_c, v)   # -1 (no cable: backplane) stays -1
-                self.link_chunks[col].append(v.astype(np.int64))
-            self.n_links += nl * n
+            self._copy_links(child, n, dev0, cab0)
         for k, pre in enumerate(prefixes):
             d, r = offs[k]
             for (nm, part, sp) in child.racks:
@@ -234,6 +224,31 @@ class Builder:
         self.n_cables += nc * n
         self._base_cache = None
         return offs
+
+    def _copy_links(self, child: Block, n: int, dev0: int, cab0: int) -> None:
+        """The child's links `n` times, devices and cables shifted per copy (int32 throughout)."""
+        nl = child.n_links
+        copy = np.arange(n, dtype=np.int32)[:, None]
+        shift = {"a": copy * child.n_devices + dev0, "b": copy * child.n_devices + dev0,
+                 "cable": copy * child.n_cables + cab0}
+        for col in LINK_COLS:
+            src = child.links[col]
+            out = np.empty((n, nl), dtype=np.int32)
+            if col in shift:
+                np.add(src, shift[col], out=out)
+                if col == "cable":
+                    out[:, src < 0] = -1   # no cable (backplane) stays -1
+            else:
+                out[:] = src
+            self.link_chunks[col].append(out.reshape(-1))
+        self.n_links += nl * n
+
+    def add_link_columns(self, cols: dict[str, np.ndarray]) -> None:
+        """Append whole link columns (the vectorised connect path)."""
+        self.flush_links()
+        for c in LINK_COLS:
+            self.link_chunks[c].append(cols[c].astype(np.int32))
+        self.n_links += len(cols["a"])
 
     def port_base(self) -> np.ndarray:
         if self._base_cache is None:
@@ -268,14 +283,13 @@ class Builder:
     def flush_links(self) -> None:
         if self.pending["a"]:
             for c in LINK_COLS:
-                self.link_chunks[c].append(np.frombuffer(self.pending[c], dtype=np.int64).copy())
+                self.link_chunks[c].append(np.frombuffer(self.pending[c], dtype=np.int64).astype(np.int32))
                 self.pending[c] = array("q")
 
     # finish ---------------------------------------------------------------
     def finish(self, scope: Scope) -> Block:
         self.flush_links()
-        links = {c: (np.concatenate(ch) if ch else np.zeros(0, dtype=np.int64)) for c, ch in self.link_chunks.items()}
-        links = {c: v.astype(np.int32) for c, v in links.items()}
+        links = {c: _joined(ch) for c, ch in self.link_chunks.items()}
         rack = np.concatenate(self.rack_chunks) if self.rack_chunks else np.zeros(0, dtype=np.int32)
         u = np.concatenate(self.u_chunks) if self.u_chunks else np.zeros(0, dtype=np.int16)
         if self.dev_rack:
@@ -285,3 +299,10 @@ class Builder:
         return Block(scope, self.names, self.roles, self.parts().copy(), rack, u, self.port_base().copy(),
                      self.n_ports, bytes(self.used), links, self.n_cables, self.racks, self.placements,
                      self.supernodes, self.requires, self.memory, self.mgmt)
+
+
+def _joined(chunks: list[np.ndarray]) -> np.ndarray:
+    """One int32 column from its chunks (all int32)."""
+    if len(chunks) == 1:
+        return chunks[0]
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)

@@ -66,12 +66,8 @@ def allocate(el: Any, ctx: Any, o: Any, cols: list[array], cid: int) -> bool:
     cable = _cables(b, o, a, n)
     _commit(b, plan_a, a, ag)
     _commit(b, plan_b, d, bg)
-    b.flush_links()
-    for col, v in (("a", a), ("a_port", port_a), ("b", d), ("b_port", port_b),
-                   ("medium", np.full(n, o.medium, dtype=np.int64)), ("lanes", lanes), ("cable", cable),
-                   ("connect", np.full(n, cid, dtype=np.int64))):
-        b.link_chunks[col].append(v)
-    b.n_links += n
+    b.add_link_columns({"a": a, "a_port": port_a, "b": d, "b_port": port_b, "medium": np.full(n, o.medium),
+                        "lanes": lanes, "cable": cable, "connect": np.full(n, cid)})
     return True
 
 

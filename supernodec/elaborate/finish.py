@@ -23,7 +23,7 @@ def build_design(el: Any, name: str, block: Block, span: Any) -> Design:
     length = _lengths(el, block, racks)
     medium = block.links["medium"].copy()
     if (medium == MEDIUM_AUTO).any():
-        medium = _auto_medium(el, block, length, medium, _rack_spans(block, racks))
+        medium = _auto_medium(el, block, length, medium, racks)
     links = Links(block.links["a"], block.links["a_port"], block.links["b"], block.links["b_port"],
                   medium, block.links["lanes"].astype(np.int16), block.links["cable"],
                   block.links["connect"], length)
@@ -102,34 +102,55 @@ def _lengths(el: Any, block: Block, racks: list[Rack]) -> np.ndarray:
     xs = np.array([float(r.x) if r.x is not None else np.nan for r in racks] + [np.nan])
     ys = np.array([float(r.y) if r.y is not None else np.nan for r in racks] + [np.nan])
     hs = np.array([float(el.parts[r.part].height or 42) for r in racks] + [42.0])
-    floor_xy = (xs, ys, hs, nr, float(s["slack"]), float(s["routing_factor"]), float(s["tray_height"]))
+    floor = _DeviceFloor(block, xs, ys, hs, nr)
+    geometry = (float(s["slack"]), float(s["routing_factor"]), float(s["tray_height"]))
     out = np.empty(n, dtype=np.int32)
     for lo in range(0, n, LENGTH_CHUNK):
         hi = min(n, lo + LENGTH_CHUNK)
-        out[lo:hi] = _lengths_of(block, block.links["a"][lo:hi], block.links["b"][lo:hi], floor_xy)
+        out[lo:hi] = _lengths_of(floor, block.links["a"][lo:hi], block.links["b"][lo:hi], geometry)
     return out
 
 
-def _lengths_of(block: Block, a: np.ndarray, b: np.ndarray, floor_xy: tuple) -> np.ndarray:
-    xs, ys, hs, nr, slack, rf, tray = floor_xy
-    ra, rb = block.rack[a], block.rack[b]
-    ua, ub = block.u[a].astype(np.float64), block.u[b].astype(np.float64)
-    ia = np.where(ra >= 0, ra, nr)
-    ib = np.where(rb >= 0, rb, nr)
+class _DeviceFloor:
+    """Per device: its rack, position on the floor (NaN off the floor), U and height
+    above it to the rack top, so each link needs only gathers."""
+
+    def __init__(self, block: Block, xs: np.ndarray, ys: np.ndarray, hs: np.ndarray, nr: int) -> None:
+        self.rack = block.rack
+        ir = np.where(block.rack >= 0, block.rack, nr)
+        self.x, self.y = xs[ir], ys[ir]
+        self.u = block.u.astype(np.float64)
+        self.top = hs[ir] - self.u + 1
+        self.on_floor = ~np.isnan(self.x)
+
+
+def _lengths_of(f: _DeviceFloor, a: np.ndarray, b: np.ndarray, geometry: tuple) -> np.ndarray:
+    slack, rf, tray = geometry
+    ra, rb = f.rack[a], f.rack[b]
     same = (ra == rb) & (ra >= 0)
-    vert_same = np.abs(ua - ub) * U_MM / 1000.0
-    floor = (np.abs(xs[ia] - xs[ib]) + np.abs(ys[ia] - ys[ib])) * rf
-    vert = ((hs[ia] - ua + 1) + (hs[ib] - ub + 1)) * U_MM / 1000.0 + 2 * tray
-    metres = np.where(same, vert_same + slack, floor + vert + slack)
-    placed = (ra >= 0) & (rb >= 0) & (same | (~np.isnan(xs[ia]) & ~np.isnan(xs[ib])))
-    mm = np.where(placed, np.ceil(metres * 1000.0), -1)
-    return mm.astype(np.int32)
+    metres = np.abs(f.x[a] - f.x[b])
+    metres += np.abs(f.y[a] - f.y[b])
+    metres *= rf
+    vert = f.top[a] + f.top[b]
+    vert *= U_MM
+    vert /= 1000.0
+    vert += 2 * tray
+    metres += vert
+    metres += slack
+    if same.any():
+        sa, sb = a[same], b[same]
+        metres[same] = np.abs(f.u[sa] - f.u[sb]) * U_MM / 1000.0 + slack
+    placed = same | (f.on_floor[a] & f.on_floor[b])
+    metres *= 1000.0
+    np.ceil(metres, out=metres)
+    metres[~placed] = -1
+    return metres.astype(np.int32)
 
 
-def _rack_spans(block: Block, racks: list[Rack]) -> np.ndarray:
-    """Per link: racks its cable spans (1 in a rack, |slot difference| + 1 along a row,
-    2 between racks not on the floor, unbounded across rows), for `max_racks` media."""
-    ra, rb = block.rack[block.links["a"]], block.rack[block.links["b"]]
+def _rack_spans(block: Block, racks: list[Rack], links: np.ndarray) -> np.ndarray:
+    """Per link of `links`: racks its cable spans (1 in a rack, |slot difference| + 1 along
+    a row, 2 between racks not on the floor, unbounded across rows), for `max_racks` media."""
+    ra, rb = block.rack[block.links["a"][links]], block.rack[block.links["b"][links]]
     out = np.ones(len(ra), dtype=np.int64)
     diff = (ra != rb) & (ra >= 0) & (rb >= 0)
     if diff.any():
@@ -144,7 +165,7 @@ def _rack_spans(block: Block, racks: list[Rack]) -> np.ndarray:
     return out
 
 
-def _auto_medium(el: Any, block: Block, length: np.ndarray, medium: np.ndarray, spans: np.ndarray) -> np.ndarray:
+def _auto_medium(el: Any, block: Block, length: np.ndarray, medium: np.ndarray, racks: list[Rack]) -> np.ndarray:
     """The cheapest catalog medium that carries the link's rate, reaches its length and,
     for electrical media with `max_racks`, does not span more racks than allowed.
 
@@ -153,6 +174,7 @@ def _auto_medium(el: Any, block: Block, length: np.ndarray, medium: np.ndarray, 
     media = [(i, p) for i, p in enumerate(el.parts) if p.kind in ("optic", "cable") and p.reach is not None]
     media.sort(key=lambda ip: (ip[1].price if ip[1].price is not None else Fraction(10**9), ip[1].reach, ip[1].qname))
     auto = np.flatnonzero(medium == MEDIUM_AUTO)
+    spans = _rack_spans(block, racks, auto)
     L = block.links
     pa, pb = block.part[L["a"][auto]], block.part[L["b"][auto]]
     ga, gb = _group_index(el, pa, L["a_port"][auto]), _group_index(el, pb, L["b_port"][auto])
@@ -170,7 +192,7 @@ def _auto_medium(el: Any, block: Block, length: np.ndarray, medium: np.ndarray, 
         rate, cands = _candidates(el, media, xa, xga, xb, xgb)
         idx = auto[ks]
         lens = length[idx]
-        span = spans[idx]
+        span = spans[ks]
         chosen = np.full(len(idx), -3, dtype=np.int64)
         for i, p in cands:
             reach_mm = int(math.floor(p.reach * 1000))
