@@ -21,8 +21,9 @@ cable tag). Rows are sorted by the A device, A port, B device, B port (device
 order is instance order, which is stable), then cable id and leg.
 
 Cells are gathered from per-device, per-port and per-medium text tables with
-numpy (object arrays) and joined by C-level string operations; there is no
-per-row Python code, so 10^6 cables take a few seconds. Names come from
+numpy (object arrays) and joined by C-level string operations, a chunk of rows
+at a time that is written out before the next is made; there is no per-row
+Python code, and memory stays bounded whatever the number of cables. Names come from
 identifiers and never need CSV quoting; free text (a medium's class) is
 quoted and defused like every CSV we write (`tabular.csv_cell`): when any
 text needs it, cells are joined with a unit separator instead of commas and
@@ -31,32 +32,27 @@ each row is then written cell by cell (slower, same bytes for plain text).
 
 from __future__ import annotations
 
-import re
+from typing import Callable, Iterator
 
 import numpy as np
 
 from ..ir.flat import port_table
 from ..ir.model import Design
-from . import Artifact, emitter
+from . import Artifact, chunked, emitter
 from .cables import OVER_BIN, UNKNOWN_BIN, CableTable, bin_label, cable_table, length_bins
-from .tabular import csv_line
+from .safeio import needs_care
+from .tabular import csv_line, padded
 
 COLUMNS = ("cable_id", "leg", "legs", "links", "medium", "class", "length_bin", "length_m",
            "a_rack", "a_u", "a_device", "a_port", "b_rack", "b_u", "b_device", "b_port", "label")
+CHUNK = 1 << 16     # rows formatted at a time
 UNIT_SEP = "\x1f"   # joins cells of rows that need quoting; removed from names first
-_NEEDS_CARE = re.compile(r'[,"\r]|(?:^|\n)[=+\-@\t]')
 
 
 def _obj(values: list[str]) -> np.ndarray:
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
-
-
-def _plain(strings: list[str]) -> bool:
-    """True when no string needs CSV quoting or defusing (names from identifiers never do)."""
-    joined = "\n".join(strings)
-    return not _NEEDS_CARE.search(joined) and joined.count("\n") == max(len(strings) - 1, 0)
 
 
 def _digits(n: int, width: int = 0, prefix: str = "") -> np.ndarray:
@@ -76,14 +72,15 @@ def _rows(ct: CableTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
     return cab, first, n, np.where(brk, k + 1, 1), np.where(brk, ct.count[cab], 1)
 
 
-def _joined(values: np.ndarray, first: np.ndarray, n: np.ndarray, distinct: bool) -> np.ndarray:
-    """Per row, the values of its links joined with '+' (consecutive repeats dropped if `distinct`)."""
-    out = values[first]
+def _joined(get: Callable[[np.ndarray], np.ndarray], first: np.ndarray, n: np.ndarray,
+            distinct: bool) -> np.ndarray:
+    """Per row, the values `get(position)` of its links joined with '+' (consecutive repeats dropped if `distinct`)."""
+    out = get(first)
     for k in range(1, int(n.max(initial=1))):
         m = np.flatnonzero(n > k)
-        cur = values[first[m] + k]
+        cur = get(first[m] + k)
         if distinct:
-            keep = cur != values[first[m] + k - 1]
+            keep = cur != get(first[m] + k - 1)
             m, cur = m[keep], cur[keep]
         out[m] = out[m] + "+" + cur
     return out
@@ -103,7 +100,7 @@ class _Tables:
         self.cls = _obj([p.medium_class or "" for p in design.parts])
         self.bins = _obj([bin_label(b) for b in range(UNKNOWN_BIN, OVER_BIN + 1)])
         tables = (self.port, self.device, self.rack, self.medium, self.cls)
-        self.plain = all(_plain(x.tolist()) for x in tables)
+        self.plain = not any(needs_care(x.tolist()) for x in tables)
         self.sep = "," if self.plain else UNIT_SEP      # between cells, until rows are written
         if not self.plain:
             for x in tables:
@@ -119,34 +116,46 @@ def _spread(dev: np.ndarray, first: np.ndarray, n: np.ndarray) -> np.ndarray:
     return np.flatnonzero(differ)
 
 
-def _end(design: Design, t: _Tables, dev: np.ndarray, port: np.ndarray, first: np.ndarray,
-         n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One end per row: its four CSV cells ("rack,u,device,port") and its label text ("device:port").
+class _End:
+    """One end (A or B) of every link of the cable table: text gathered per row of the plan."""
 
-    A one-link row is a per-device prefix plus the port name (two gathers, one
-    concatenation); rows of several links join each cell over their links.
-    """
-    D = design.devices
-    rack, u = t.rack[D.rack], t.u[np.maximum(D.u.astype(np.int64), 0)]
-    port_text = t.port[t.pt.rows(D.part[dev], port)]
-    d = dev[first]
-    p = port_text[first]
-    csv = (rack + t.sep + u + t.sep + t.device + t.sep)[d] + p
-    label = (t.device + ":")[d] + p
-    multi = np.flatnonzero(n > 1)
-    if multi.size:
-        f, k = first[multi], n[multi]
-        rest = _joined(port_text, f + 1, k - 1, distinct=False)   # the ports after the first
-        csv[multi] = csv[multi] + "+" + rest
-        label[multi] = label[multi] + "+" + rest
-        spread = _spread(dev, f, k)      # rows whose links end on several devices
-        if spread.size:
-            f, k, rows = f[spread], k[spread], multi[spread]
-            ports = p[rows] + "+" + rest[spread]
-            cells = [_joined(v, f, k, distinct=True) for v in (rack[dev], u[dev], t.device[dev])]
-            csv[rows] = cells[0] + t.sep + cells[1] + t.sep + cells[2] + t.sep + ports
-            label[rows] = cells[2] + ":" + ports
-    return csv, label
+    def __init__(self, design: Design, t: _Tables, dev: np.ndarray, port: np.ndarray):
+        D = design.devices
+        self.t, self.dev, self.port, self.part = t, dev, port, D.part
+        self.rack, self.u = t.rack[D.rack], t.u[np.maximum(D.u.astype(np.int64), 0)]
+        self.csv = self.rack + t.sep + self.u + t.sep + t.device + t.sep    # "rack,u,device," per device
+        self.label = t.device + ":"
+
+    def port_text(self, pos: np.ndarray) -> np.ndarray:
+        return self.t.port[self.t.pt.rows(self.part[self.dev[pos]], self.port[pos])]
+
+    def cells(self, first: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row: its four CSV cells ("rack,u,device,port") and its label text ("device:port").
+
+        A one-link row is a per-device prefix plus the port name (two gathers, one
+        concatenation); rows of several links join each cell over their links.
+        """
+        dev = self.dev
+        d = dev[first]
+        p = self.port_text(first)
+        csv = self.csv[d] + p
+        label = self.label[d] + p
+        multi = np.flatnonzero(n > 1)
+        if multi.size:
+            f, k = first[multi], n[multi]
+            rest = _joined(self.port_text, f + 1, k - 1, distinct=False)   # the ports after the first
+            csv[multi] = csv[multi] + "+" + rest
+            label[multi] = label[multi] + "+" + rest
+            spread = _spread(dev, f, k)      # rows whose links end on several devices
+            if spread.size:
+                f, k, rows = f[spread], k[spread], multi[spread]
+                ports = p[rows] + "+" + rest[spread]
+                sep = self.t.sep
+                cells = [_joined(lambda pos, v=v: v[dev[pos]], f, k, distinct=True)  # type: ignore[misc]
+                         for v in (self.rack, self.u, self.t.device)]
+                csv[rows] = cells[0] + sep + cells[1] + sep + cells[2] + sep + ports
+                label[rows] = cells[2] + ":" + ports
+        return csv, label
 
 
 def _lengths(length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -156,13 +165,6 @@ def _lengths(length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     metres = _digits(int(whole.max(initial=0)) + 1)[whole] + _digits(1000, 3, ".")[np.where(known, length % 1000, 0)]
     metres[~known] = ""
     return length_bins(length) - UNKNOWN_BIN, metres
-
-
-def _ids(cable: np.ndarray) -> np.ndarray:
-    """"C" + the IR cable id, zero-padded to at least 6 digits (hundreds and rest gathered from tables)."""
-    width = max(6, len(str(int(cable.max(initial=0)))))
-    hi = _digits(int(cable.max(initial=0)) // 1000 + 1, width - 3, "C")
-    return hi[cable // 1000] + _digits(1000, 3)[cable % 1000]
 
 
 def _middle(t: _Tables, leg: np.ndarray, legs: np.ndarray, n: np.ndarray, medium: np.ndarray,
@@ -178,37 +180,50 @@ def _middle(t: _Tables, leg: np.ndarray, legs: np.ndarray, n: np.ndarray, medium
     return _obj(text)[inv.reshape(-1)]
 
 
-def cabling_csv(design: Design) -> bytes:
-    """The plan as CSV bytes (header only when the design has no cables)."""
+def cabling_chunks(design: Design) -> Iterator[str]:
+    """The plan as CSV text, a chunk of rows at a time (the header only when the design has no cables)."""
     ct = cable_table(design)
-    head = csv_line(COLUMNS)
+    yield csv_line(COLUMNS)
     if not len(ct):
-        return head.encode("utf-8")
+        return
     cab, first, n, leg, legs = _rows(ct)
     L = design.links
     lk = ct.links[first]
     order = np.lexsort((leg, ct.cable[cab], L.b_port[lk], L.b[lk], L.a_port[lk], L.a[lk]))
-    cab, first, n, leg, legs = cab[order], first[order], n[order], leg[order], legs[order]
+    del lk
     t = _Tables(design)
     links = ct.links
-    a_csv, a_label = _end(design, t, L.a[links], L.a_port[links], first, n)
-    b_csv, b_label = _end(design, t, L.b[links], L.b_port[links], first, n)
-    length = np.where(legs > 1, L.length_mm[ct.links[first]].astype(np.int64), ct.length_mm[cab])
+    ends = _End(design, t, L.a[links], L.a_port[links]), _End(design, t, L.b[links], L.b_port[links])
+    width = max(6, len(str(int(ct.cable.max(initial=0)))))
+    leg_text = _digits(int(leg.max()) + 1)
+    for s in range(0, len(order), CHUNK):
+        o = order[s:s + CHUNK]
+        yield _chunk(design, t, ct, ends, width, leg_text, cab[o], first[o], n[o], leg[o], legs[o])
+
+
+def _chunk(design: Design, t: _Tables, ct: CableTable, ends: tuple[_End, _End], width: int, leg_text: np.ndarray,
+           cab: np.ndarray, first: np.ndarray, n: np.ndarray, leg: np.ndarray, legs: np.ndarray) -> str:
+    a_csv, a_label = ends[0].cells(first, n)
+    b_csv, b_label = ends[1].cells(first, n)
+    length = np.where(legs > 1, design.links.length_mm[ct.links[first]].astype(np.int64), ct.length_mm[cab])
     bin_idx, metres = _lengths(length)
-    ids = _ids(ct.cable[cab])
+    ids = padded(ct.cable[cab], width, "C")
     tag = ids.copy()
     brk = np.flatnonzero(legs > 1)
-    tag[brk] = tag[brk] + "." + _digits(int(leg.max()) + 1)[leg[brk]]
+    tag[brk] = tag[brk] + "." + leg_text[leg[brk]]
     label = tag + " " + a_label + " > " + b_label
     mid = _middle(t, leg, legs, n, ct.medium[cab], bin_idx)
     cells = zip(ids.tolist(), mid.tolist(), metres.tolist(), a_csv.tolist(), b_csv.tolist(), label.tolist())
     if t.plain:
-        rows = map(",".join, cells)
-    else:
-        rows = (csv_line(t.sep.join(r).split(t.sep))[:-1] for r in cells)
-    return (head + "\n".join(rows) + "\n").encode("utf-8")
+        return "\n".join(map(",".join, cells)) + "\n"
+    return "".join(csv_line(t.sep.join(r).split(t.sep)) for r in cells)
+
+
+def cabling_csv(design: Design) -> bytes:
+    """The whole plan as CSV bytes (tests; the build streams `cabling_chunks`)."""
+    return "".join(cabling_chunks(design)).encode("utf-8")
 
 
 @emitter("cabling", cost=2)
 def emit_cabling(design: Design) -> list[Artifact]:
-    return [Artifact("cabling.csv", cabling_csv(design))]
+    return [Artifact("cabling.csv", chunked(cabling_chunks(design)))]

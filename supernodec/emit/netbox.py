@@ -22,22 +22,25 @@ earlier ones): `sites.csv`, `locations.csv` (halls), `racks.csv`,
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+import itertools
+from typing import Any
 
 import numpy as np
 
 from ..ir.model import Design
-from . import Artifact, emitter
+from . import Artifact, Producer, chunked, emitter
 from .inventory import Host, Inventory, inventory, location, rack_of
 from .names import short_hash, slug
 from .netbox_types import Types, build_types, manufacturer, relpath
-from .safeio import dump_csv, dump_csv_columns, dump_yaml
+from .safeio import csv_field, csv_lines, csv_table, dump_csv, dump_yaml
+from .tabular import padded
 
 STATUS = "planned"
 DEFAULT_RACK_U = 42
 _CABLE_TYPE = {"DAC": "dac-passive", "ACC": "dac-active", "AEC": "dac-active", "AOC": "aoc",
                "SR": "mmf-om4", "DR": "smf-os2", "FR": "smf-os2", "LR": "smf-os2", "ER": "smf-os2"}
 
+CHUNK = 1 << 16   # rows formatted at a time
 DEVICE_HEADER = ("name", "role", "manufacturer", "device_type", "status", "site", "location", "rack",
                  "position", "face", "parent", "device_bay", "description")
 CABLE_HEADER = ("side_a_device", "side_a_type", "side_a_name", "side_b_device", "side_b_type", "side_b_name",
@@ -99,21 +102,41 @@ def _host_row(inv: Inventory, types: Types, i: int, h: Host) -> tuple[Any, ...]:
             h.u if positioned else None, "front" if positioned else None, None, None, desc)
 
 
-def _child_rows(inv: Inventory, types: Types) -> Iterator[tuple[Any, ...]]:
-    D = inv.design.devices
-    for h in inv.nodes:
-        loc = rack_of(inv, h)
-        for d in h.devices:
-            p = int(D.part[d])
-            child = p in types.child_parts
-            yield (inv.device_names[d], D.role[d], manufacturer(inv.design.parts[p]), types.part_model[p], STATUS,
-                   inv.design.name, loc.get("hall"), loc.get("rack"), None, None,
-                   h.hostname if child else None, relpath(h, D.name[d]) if child else None, D.name[d])
+def _child_columns(inv: Inventory, types: Types) -> list[np.ndarray]:
+    """The rows of every chip inside a node, as columns of CSV text (groups of cells joined by `,`)."""
+    design, D = inv.design, inv.design.devices
+    nodes = inv.node_indices()
+    dev = np.fromiter((d for i in nodes for d in inv.hosts[i].devices), np.int64)
+    host = np.repeat(np.asarray(nodes, np.int64), [len(inv.hosts[i].devices) for i in nodes])
+    part = D.part[dev] if len(dev) else np.zeros(0, np.int64)
+    names = csv_table(inv.device_names)
+    roles = csv_table(D.role)
+    paths = csv_table(D.name)
+    used = sorted(set(part.tolist()))
+    per_part = np.empty(len(design.parts), dtype=object)
+    for p in used:
+        per_part[p] = ",".join(map(csv_field, (manufacturer(design.parts[p]), types.part_model[p], STATUS, design.name)))
+    hosts = inv.hosts
+    per_host = np.empty(len(hosts), dtype=object)
+    for i in set(host.tolist()):
+        loc = rack_of(inv, hosts[i])
+        per_host[i] = ",".join(map(csv_field, (loc.get("hall"), loc.get("rack"), None, None)))
+    child = np.isin(part, list(types.child_parts))
+    parent = csv_table([h.hostname for h in hosts])
+    bays = csv_table([relpath(hosts[h], D.name[d]) for h, d in zip(host[child].tolist(), dev[child].tolist())])
+    bay = np.full(len(dev), ",", dtype=object)     # "parent,device_bay"
+    bay[child] = parent[host[child]] + "," + bays
+    return [names[dev], roles[dev], per_part[part], per_host[host], bay, paths[dev]]
 
 
-def devices(inv: Inventory, types: Types) -> bytes:
-    rows = [_host_row(inv, types, i, h) for i, h in enumerate(inv.hosts)]
-    return dump_csv(DEVICE_HEADER, rows + list(_child_rows(inv, types)))
+def devices(inv: Inventory, types: Types) -> Producer:
+    hosts = [_host_row(inv, types, i, h) for i, h in enumerate(inv.hosts)]
+    head = csv_lines([[c] for c in DEVICE_HEADER])
+    host_text = csv_lines([csv_table(c) for c in zip(*hosts)]) if hosts else ""
+    cols = _child_columns(inv, types)
+    n = len(cols[0])
+    return chunked(itertools.chain([head, host_text], (csv_lines([c[s:s + CHUNK] for c in cols])
+                                                       for s in range(0, n, CHUNK))))
 
 
 def port_names(design: Design) -> tuple[np.ndarray, np.ndarray]:
@@ -125,31 +148,42 @@ def port_names(design: Design) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(offs, np.int64), np.asarray(names, dtype=object)
 
 
-def lengths_m(mm: np.ndarray) -> list[str | None]:
-    """Link lengths in metres with 2 decimals, rounded half up (-1 mm = unknown -> empty)."""
-    cm = (mm.astype(np.int64) + 5) // 10
-    return [None if m < 0 else f"{c // 100}.{c % 100:02d}" for m, c in zip(mm.tolist(), cm.tolist())]
+def length_table(mm: np.ndarray) -> np.ndarray:
+    """Text of every length in cm up to the longest of `mm`: metres with 2 decimals ("48.53")."""
+    top = int(mm.max(initial=0)) // 10 + 1
+    return np.asarray([f"{c // 100}.{c % 100:02d}" for c in range(top + 1)], dtype=object)
 
 
-def cables(inv: Inventory) -> bytes:
+def cables(inv: Inventory) -> Producer:
+    """cables.csv, written a chunk of rows at a time: every cell is gathered from a table of
+    CSV text (devices, ports, media, lengths) escaped once per value."""
     d, L = inv.design, inv.design.links
     keep = np.flatnonzero(L.medium >= 0) if len(L) else np.zeros(0, np.int64)
-    a, b, med, cab = L.a[keep], L.b[keep], L.medium[keep], L.cable[keep]
-    names = np.asarray(inv.device_names, dtype=object)
+    dev = csv_table(inv.device_names) + ",dcim.interface"
     off, flat = port_names(d)
+    port = csv_table(flat.tolist())
     part = d.devices.part
-    width = len(str(int(cab.max()))) if len(cab) else 1
-    med_type = {m: _CABLE_TYPE.get(d.parts[m].medium_class or "") for m in set(med.tolist())}
-    lengths = lengths_m(L.length_mm[keep])
-    n = len(keep)
-    cols = [names[a].tolist(), ["dcim.interface"] * n, flat[off[part[a]] + L.a_port[keep]].tolist(),
-            names[b].tolist(), ["dcim.interface"] * n, flat[off[part[b]] + L.b_port[keep]].tolist(),
-            [med_type[m] for m in med.tolist()], [STATUS] * n, [f"C{c:0{width}d}" for c in cab.tolist()],
-            lengths, [None if x is None else "m" for x in lengths], [d.parts[m].qname for m in med.tolist()]]
-    return dump_csv_columns(CABLE_HEADER, cols)
+    width = len(str(int(L.cable[keep].max()))) if len(keep) else 1
+    metres = length_table(L.length_mm[keep])
+    kind = np.empty(len(d.parts), dtype=object)      # "type,status"
+    tail = np.empty(2 * len(d.parts), dtype=object)  # "length_unit,description", unknown length first
+    for m in set(L.medium[keep].tolist()):
+        qname = csv_field(d.parts[m].qname)
+        kind[m] = csv_field(_CABLE_TYPE.get(d.parts[m].medium_class or "")) + "," + STATUS
+        tail[2 * m], tail[2 * m + 1] = "," + qname, "m," + qname
+    head = csv_lines([[c] for c in CABLE_HEADER])
+
+    def rows(k: np.ndarray) -> str:
+        a, b, med, mm = L.a[k], L.b[k], L.medium[k].astype(np.int64), L.length_mm[k].astype(np.int64)
+        known = mm >= 0
+        length = metres[np.where(known, (mm + 5) // 10, 0)]
+        length[~known] = ""
+        return csv_lines([dev[a], port[off[part[a]] + L.a_port[k]], dev[b], port[off[part[b]] + L.b_port[k]],
+                          kind[med], padded(L.cable[k], width, "C"), length, tail[2 * med + known]])
+    return chunked(itertools.chain([head], (rows(keep[s:s + CHUNK]) for s in range(0, len(keep), CHUNK))))
 
 
-@emitter("netbox", cost=3)
+@emitter("netbox", cost=3, uses=(inventory,))
 def emit_netbox(design: Design) -> list[Artifact]:
     inv = inventory(design)
     types = build_types(inv)
