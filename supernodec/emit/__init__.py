@@ -49,10 +49,11 @@ class Artifact:
         return buf.getvalue()
 
 
-def chunked(parts: Iterable[str]) -> Producer:
-    """A producer writing each text of `parts` (made lazily, a chunk of rows at a time) as UTF-8."""
+def chunked(parts: Callable[..., Iterable[str]], *args: Any) -> Producer:
+    """A producer writing, as UTF-8, each text that `parts(*args)` yields (made lazily, a chunk
+    of rows at a time); each call starts over, so the artifact can be written twice."""
     def write(f: BinaryIO) -> None:
-        for text in parts:
+        for text in parts(*args):
             f.write(text.encode("utf-8"))
     return write
 

@@ -226,4 +226,4 @@ def cabling_csv(design: Design) -> bytes:
 
 @emitter("cabling", cost=2)
 def emit_cabling(design: Design) -> list[Artifact]:
-    return [Artifact("cabling.csv", chunked(cabling_chunks(design)))]
+    return [Artifact("cabling.csv", chunked(cabling_chunks, design))]

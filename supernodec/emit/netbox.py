@@ -22,8 +22,7 @@ earlier ones): `sites.csv`, `locations.csv` (halls), `racks.csv`,
 
 from __future__ import annotations
 
-import itertools
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -133,10 +132,14 @@ def devices(inv: Inventory, types: Types) -> Producer:
     hosts = [_host_row(inv, types, i, h) for i, h in enumerate(inv.hosts)]
     head = csv_lines([[c] for c in DEVICE_HEADER])
     host_text = csv_lines([csv_table(c) for c in zip(*hosts)]) if hosts else ""
-    cols = _child_columns(inv, types)
-    n = len(cols[0])
-    return chunked(itertools.chain([head, host_text], (csv_lines([c[s:s + CHUNK] for c in cols])
-                                                       for s in range(0, n, CHUNK))))
+    return chunked(_rows, [head, host_text], _child_columns(inv, types))
+
+
+def _rows(first: list[str], cols: list[np.ndarray]) -> Iterator[str]:
+    """`first`, then CSV lines of whole columns of cell text, a chunk at a time."""
+    yield from first
+    for s in range(0, len(cols[0]), CHUNK):
+        yield csv_lines([c[s:s + CHUNK] for c in cols])
 
 
 def port_names(design: Design) -> tuple[np.ndarray, np.ndarray]:
@@ -173,14 +176,17 @@ def cables(inv: Inventory) -> Producer:
         tail[2 * m], tail[2 * m + 1] = "," + qname, "m," + qname
     head = csv_lines([[c] for c in CABLE_HEADER])
 
-    def rows(k: np.ndarray) -> str:
-        a, b, med, mm = L.a[k], L.b[k], L.medium[k].astype(np.int64), L.length_mm[k].astype(np.int64)
-        known = mm >= 0
-        length = metres[np.where(known, (mm + 5) // 10, 0)]
-        length[~known] = ""
-        return csv_lines([dev[a], port[off[part[a]] + L.a_port[k]], dev[b], port[off[part[b]] + L.b_port[k]],
-                          kind[med], padded(L.cable[k], width, "C"), length, tail[2 * med + known]])
-    return chunked(itertools.chain([head], (rows(keep[s:s + CHUNK]) for s in range(0, len(keep), CHUNK))))
+    def rows() -> Iterator[str]:
+        yield head
+        for s in range(0, len(keep), CHUNK):
+            k = keep[s:s + CHUNK]
+            a, b, med, mm = L.a[k], L.b[k], L.medium[k].astype(np.int64), L.length_mm[k].astype(np.int64)
+            known = mm >= 0
+            length = metres[np.where(known, (mm + 5) // 10, 0)]
+            length[~known] = ""
+            yield csv_lines([dev[a], port[off[part[a]] + L.a_port[k]], dev[b], port[off[part[b]] + L.b_port[k]],
+                             kind[med], padded(L.cable[k], width, "C"), length, tail[2 * med + known]])
+    return chunked(rows)
 
 
 @emitter("netbox", cost=3, uses=(inventory,))
