@@ -45,42 +45,41 @@ def run_body(el: Elaborator, ctx: Ctx, body: tuple) -> None:
 
 
 def _stmt(el: Elaborator, ctx: Ctx, s: Any) -> None:
-    t = type(s)
-    if t is A.Member:
-        _member(el, ctx, s)
-    elif t is A.Connect:
-        from .connect import elaborate_connect
-        elaborate_connect(el, ctx, s)
-    elif t is A.Group:
-        _group(el, ctx, s)
-    elif t is A.Let:
-        ctx.env.maps[0][s.name] = evaluate(s.value, ctx.env)  # type: ignore[attr-defined]
-    elif t is A.For:
-        _for(el, ctx, s)
-    elif t is A.If:
-        cond = evaluate(s.cond, ctx.env)
-        if not isinstance(cond, bool):
-            raise DiagnosticError(error("SN0203", f"`if` needs a boolean, got {show(cond)}", s.cond.span))
-        run_body(el, ctx, s.then if cond else s.orelse)
-    elif t is A.Place:
-        from .place import elaborate_place
-        elaborate_place(el, ctx, s)
-    elif t is A.Require:
-        _require(el, ctx, s)
-    elif t is A.Memory:
-        _memory(el, ctx, s)
-    elif t is A.Field:
-        _field(el, ctx, s)
-    elif t is A.Mgmt:
-        _mgmt(el, ctx, s)
-    elif t is A.Decl and s.kind == "hall":
-        _hall(el, ctx, s)
-    elif t is A.RowDecl:
-        raise DiagnosticError(error("SN0213", "a `row` belongs inside a `hall`", s.span))
-    else:
-        what = {A.Import: "an import", A.Param: "a parameter", A.PortDecl: "a port group", A.Decl: "a declaration"}.get(t, "this statement")
-        raise DiagnosticError(error("SN0002", f"{what} is not allowed here", getattr(s, "span", None),
-                                    hint="imports, parameters and declarations go at the top level; ports go in parts"))
+    handler = _HANDLERS.get(type(s))
+    if handler is None or (type(s) is A.Decl and s.kind != "hall"):
+        raise _not_here(s)
+    handler(el, ctx, s)
+
+
+def _connect(el: Elaborator, ctx: Ctx, c: A.Connect) -> None:
+    from .connect import elaborate_connect
+    elaborate_connect(el, ctx, c)
+
+
+def _place(el: Elaborator, ctx: Ctx, p: A.Place) -> None:
+    from .place import elaborate_place
+    elaborate_place(el, ctx, p)
+
+
+def _let(el: Elaborator, ctx: Ctx, s: A.Let) -> None:
+    ctx.env.maps[0][s.name] = evaluate(s.value, ctx.env)  # type: ignore[attr-defined]
+
+
+def _if(el: Elaborator, ctx: Ctx, s: A.If) -> None:
+    cond = evaluate(s.cond, ctx.env)
+    if not isinstance(cond, bool):
+        raise DiagnosticError(error("SN0203", f"`if` needs a boolean, got {show(cond)}", s.cond.span))
+    run_body(el, ctx, s.then if cond else s.orelse)
+
+
+def _row_outside_hall(el: Elaborator, ctx: Ctx, s: A.RowDecl) -> None:
+    raise DiagnosticError(error("SN0213", "a `row` belongs inside a `hall`", s.span))
+
+
+def _not_here(s: Any) -> DiagnosticError:
+    what = {A.Import: "an import", A.Param: "a parameter", A.PortDecl: "a port group", A.Decl: "a declaration"}.get(type(s), "this statement")
+    return DiagnosticError(error("SN0002", f"{what} is not allowed here", getattr(s, "span", None),
+                                hint="imports, parameters and declarations go at the top level; ports go in parts"))
 
 
 def dims_of(el: Elaborator, ctx: Ctx, exprs: tuple) -> tuple[int, ...]:
@@ -360,12 +359,15 @@ _BAD_ADDRESS = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _mgmt(el: Elaborator, ctx: Ctx, m: A.Mgmt) -> None:
+    template: list[str] | None = None    # literal, name, literal, ... of the address
     for binding, devs in resolve_devices(el, ctx, m.target):
         env = ChainMap(binding, ctx.env)
-        v = evaluate(m.value, env)
-        if not isinstance(v, str):
-            raise DiagnosticError(error("SN0203", f"a management address is a string, got {show(v)}", m.value.span))
-        text = _INTERP.sub(lambda mm: _interp(mm.group(1), env, m), v)
+        if template is None or type(m.value) is not A.Str:   # a literal is the same for every binding
+            v = evaluate(m.value, env)
+            if not isinstance(v, str):
+                raise DiagnosticError(error("SN0203", f"a management address is a string, got {show(v)}", m.value.span))
+            template = _INTERP.split(v)
+        text = _fill(template, binding, env, m)
         if _BAD_ADDRESS.search(text) or not text:
             raise DiagnosticError(error("SN0203", f"management address {show(text)[:80]} is empty or holds a space or control character",
                                         m.value.span, hint="write a host name or IP address, like \"10.0.{i}.1\""))
@@ -373,8 +375,28 @@ def _mgmt(el: Elaborator, ctx: Ctx, m: A.Mgmt) -> None:
             ctx.builder.mgmt[d] = text
 
 
+def _fill(template: list[str], binding: dict, env: Any, m: A.Mgmt) -> str:
+    """The address with each `{name}` replaced by `show` of its value."""
+    out = template[:]
+    for i in range(1, len(out), 2):
+        v = binding.get(out[i])
+        if type(v) is Fraction and v.denominator == 1 and v.numerator.bit_length() <= 64:
+            out[i] = str(v.numerator)     # an index variable: what `show` prints, faster
+        else:
+            out[i] = _interp(out[i], env, m)
+    return "".join(out)
+
+
 def _interp(name: str, env: Any, m: A.Mgmt) -> str:
     if name not in env:
         raise DiagnosticError(error("SN0101", f"unknown name `{name}` in `{{{name}}}`", m.value.span,
                                     hint=did_you_mean(name, list(env)) or "use an index variable of the target"))
     return show(env[name])
+
+
+# statement type -> handler (a `Decl` is a statement only when it is a hall)
+_HANDLERS: dict[type, Any] = {
+    A.Member: _member, A.Connect: _connect, A.Group: _group, A.Let: _let, A.For: _for, A.If: _if,
+    A.Place: _place, A.Require: _require, A.Memory: _memory, A.Field: _field, A.Mgmt: _mgmt,
+    A.Decl: _hall, A.RowDecl: _row_outside_hall,
+}
