@@ -22,6 +22,8 @@ from .refs import Target, walk_ref
 from .values import count_text, evaluate, to_int
 
 MAX_LANES = 32_767   # the IR's lane column is int16
+TABLE_MIN_BINDINGS = 8   # fewer bindings of the a end: walk b per binding
+TABLE_MAX_COST = 2       # the one walk of b may yield up to this many times the walks per binding
 
 
 class Opts:
@@ -198,13 +200,13 @@ class _BEnds:
             return
         per_binding = _prod(a_vars.values()) * _prod(d for n, d in b_vars.items() if n not in bind)
         one_walk = _prod(b_vars.values())
-        if per_binding < 8 or one_walk > 2 * per_binding:
+        if per_binding < TABLE_MIN_BINDINGS or one_walk > TABLE_MAX_COST * per_binding:
             return
         groups: dict[tuple, list[Target]] = {}
         try:
             for k, (b2, tb) in enumerate(walk_ref(self.el, self.ctx, self.c.b, {})):
-                if k > 4 * per_binding:
-                    return
+                if k > 2 * TABLE_MAX_COST * per_binding:
+                    return      # the estimate was wrong: stop early
                 groups.setdefault(_key(b2, self.names, bind), []).append(tb)
             table = {key: self._ends(tbs) for key, tbs in groups.items()}
         except DiagnosticError:
