@@ -155,3 +155,34 @@ def test_worked_cable_length_matches_the_formula(workdir: Path) -> None:
     metres = Fraction(6) * Fraction(12, 10) + (42 + 23) * Fraction(4445, 100_000) + Fraction(6, 10) + 1
     assert int(design.links.length_mm[link]) == ceil(metres * 1000) == 11690
     assert "11.690 m" in DOC.read_text(encoding="utf-8")
+
+
+def test_page_names_every_keyword_of_the_grammar() -> None:
+    from supernodec.syntax.parser import grammar_text
+    keywords = set(re.findall(r'"([a-z]+)"', grammar_text()))
+    assert {"connect", "stripe", "unified"} <= keywords, "the grammar's keywords could not be read"
+    missing = sorted(keywords - _words(DOC.read_text(encoding="utf-8")))
+    assert not missing, f"docs/language.md does not name the keyword(s) {missing}"
+
+
+def test_unit_table_lists_units_the_compiler_accepts() -> None:
+    """Every unit in section 2.6's table parses and has the dimension of its row."""
+    from supernodec import units
+    from supernodec.elaborate.values import evaluate
+    from supernodec.syntax.parser import parse_module
+    dims = {"data rate": (units.RATE,), "memory / information": (units.INFO,), "time": (units.TIME,),
+            "length": (units.LENGTH,), "delay per length": (units.DELAY_PER_LENGTH,), "power": (units.POWER,),
+            "rack units": (units.RACK_UNITS,), "money": (units.USD, units.CNY)}
+    text = DOC.read_text(encoding="utf-8")
+    table = text.split("| dimension | units the lexer accepts |", 1)[1].split("\n\n", 1)[0]
+    seen = set()
+    for row in table.splitlines()[2:]:
+        head, cell = (c.strip() for c in row.strip("|").split("|", 1))
+        want = next(d for name, d in dims.items() if head.startswith(name))
+        seen.add(head)
+        for unit in re.findall(r"`([^`]+)`", cell):
+            mod, diags = parse_module("<doc>", f"let x = 2 {unit}\n")
+            assert mod is not None and not diags, f"unit `{unit}` of the table does not parse: {diags}"
+            value = evaluate(mod.body[0].value, {})
+            assert isinstance(value, units.Quantity) and value.dim in want, f"`{unit}` is not a {head}"
+    assert len(seen) == len(dims), f"the unit table has rows {sorted(seen)}"
