@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from scipy.sparse import csr_array
-from ..ir.csgraph import dijkstra
 
 from .. import units
 from ..diagnostics import Diagnostic, error
@@ -54,20 +52,70 @@ def _unknown_functions(design: Design) -> list[Diagnostic]:
 # --------------------------------------------------------------------------- injection
 def injection(design: Design, devices: np.ndarray, group: str | None) -> tuple[np.ndarray, np.ndarray]:
     """Per selected device: (capacity per direction on `group`, connected ports of it)."""
-    n = len(design.devices)
-    sel = np.zeros(n, bool)
-    sel[devices] = True
-    want = np.array([_group_index(p, group) for p in design.parts] + [-2], dtype=np.int64)
-    cap = capacity(design)
-    total = np.zeros(n, np.int64)
-    ports = np.zeros(n, np.int64)
-    L = design.links
-    for dev, grp in zip((L.a, L.b), link_groups(design)):
-        part = design.devices.part[dev]
-        m = sel[dev] & ((want[part] == -1) | (want[part] == grp))
-        np.add.at(total, dev[m], cap[m])
-        np.add.at(ports, dev[m], 1)
-    return total[devices], ports[devices]
+    g = group_links(design, group)
+    return g.total[devices], g.ports[devices]
+
+
+@dataclass(frozen=True)
+class GroupLinks:
+    """Per device, over its links on one port group name (all links for None)."""
+
+    total: np.ndarray       # capacity per direction, bit/s (int64, exact)
+    ports: np.ndarray       # links
+    peer_tiers: np.ndarray  # sum of the tiers of the devices at the other ends (finite ones)
+    peers: np.ndarray       # how many of those
+
+
+def group_links(design: Design, group: str | None) -> GroupLinks:
+    """Injection and peer tiers of every device on port group `group`, once per design."""
+    def make() -> GroupLinks:
+        n = len(design.devices)
+        want = np.concatenate([[_group_index(p, group) in (-1, i) for i in range(max(len(p.ports), 1))]
+                               for p in design.parts] + [[False]]).astype(bool)
+        cap = capacity(design)
+        total, ports, tsum, tcount = (np.zeros(n, np.int64) for _ in range(4))
+        t = tiers(design) if group is not None else None
+        L = design.links
+        for dev, key, other in zip((L.a, L.b), end_groups(design), (L.b, L.a)):
+            m = want[key]
+            d = dev[m]
+            ports += np.bincount(d, minlength=n)
+            total += _sum_by(d, cap[m], n)
+            if t is not None:
+                to = t[other[m]]
+                fin = np.isfinite(to)
+                tsum += _sum_by(d[fin], to[fin].astype(np.int64), n)
+                tcount += np.bincount(d[fin], minlength=n)
+        return GroupLinks(total, ports, tsum, tcount)
+    return cached(design, f"group_links:{group}", make)
+
+
+def end_groups(design: Design) -> tuple[np.ndarray, np.ndarray]:
+    """Per link: a design-wide number of the port group at end a and at end b (the groups
+    of each part numbered one after the other; the last number means none)."""
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        sizes = [max(len(p.ports), 1) for p in design.parts]
+        first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        part = design.devices.part.astype(np.int64)
+        base = np.where(part >= 0, first[np.maximum(part, 0)], -1)
+        L = design.links
+        out = []
+        for dev, grp in zip((L.a, L.b), link_groups(design)):
+            b = base[dev]
+            out.append(np.where(b >= 0, b + grp, first[-1]))
+        return out[0], out[1]
+    return cached(design, "end_groups", make)
+
+
+def _sum_by(dev: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Exact per-device sums of int64 `values` (float sums while they stay below 2**53)."""
+    if values.size == 0:
+        return np.zeros(n, np.int64)
+    if int(np.abs(values).max()) * values.size < 2**53:
+        return np.bincount(dev, weights=values, minlength=n).astype(np.int64)
+    out = np.zeros(n, np.int64)
+    np.add.at(out, dev, values)
+    return out
 
 
 def _group_index(part, group: str | None) -> int:  # noqa: ANN001
@@ -150,35 +198,33 @@ def _aggregate(design: Design, decl: list[Require]) -> Diagnostic | None:
 
 # --------------------------------------------------------------------------- oversubscription
 def tiers(design: Design) -> np.ndarray:
-    """Per device: links on the shortest path to the nearest endpoint (0 for endpoints)."""
+    """Per device: links on the shortest path to the nearest endpoint (0 for endpoints;
+    inf when none is reachable): breadth-first, one pass over the links per tier."""
     def make() -> np.ndarray:
         n = len(design.devices)
         L = design.links
-        ends = np.flatnonzero(~forwarding(design))
-        if ends.size == 0 or len(L) == 0:
+        fwd = forwarding(design)
+        if fwd.all() or len(L) == 0:
             return np.zeros(n)
-        g = csr_array((np.ones(2 * len(L)), (np.concatenate([L.a, L.b]), np.concatenate([L.b, L.a]))), shape=(n, n))
-        return dijkstra(g, indices=ends, unweighted=True, min_only=True)
+        dist = np.where(fwd, np.inf, 0.0)
+        frontier, k = ~fwd, 0
+        while frontier.any():
+            k += 1
+            hit = np.zeros(n, bool)
+            hit[L.b[frontier[L.a]]] = True
+            hit[L.a[frontier[L.b]]] = True
+            frontier = hit & np.isinf(dist)
+            dist[frontier] = k
+        return dist
     return cached(design, "tiers", make)
 
 
 def _group_caps(design: Design, devices: np.ndarray, group: str) -> tuple[np.ndarray, float]:
     """Per device capacity on `group`, and the mean tier of the devices those links reach."""
-    bw, _ = injection(design, devices, group)
-    sel = np.zeros(len(design.devices), bool)
-    sel[devices] = True
-    want = np.array([_group_index(p, group) for p in design.parts] + [-2], dtype=np.int64)
-    L = design.links
-    peers = []
-    for dev, grp, other in zip((L.a, L.b), link_groups(design), (L.b, L.a)):
-        m = sel[dev] & (want[design.devices.part[dev]] == grp)
-        peers.append(other[m])
-    peer = np.concatenate(peers)
-    if peer.size == 0:
-        return bw, -1.0
-    t = tiers(design)[peer]
-    t = t[np.isfinite(t)]
-    return bw, float(t.mean()) if t.size else -1.0
+    g = group_links(design, group)
+    distinct = np.unique(devices)
+    count_ = int(g.peers[distinct].sum())
+    return g.total[devices], (int(g.peer_tiers[distinct].sum()) / count_ if count_ else -1.0)
 
 
 @dataclass(frozen=True)

@@ -178,10 +178,18 @@ def instance_note(design: Design, rq: Require) -> str:
 
 
 def template_of(design: Design, scope: str) -> str | None:
-    for s in design.supernodes:
-        if s.name == scope:
-            return s.template
-    return None
+    k = supernode_named(design).get(scope)
+    return design.supernodes[k].template if k is not None else None
+
+
+def supernode_named(design: Design) -> dict[str, int]:
+    """Supernode instance name -> index (the first of equal names)."""
+    def make() -> dict[str, int]:
+        out: dict[str, int] = {}
+        for k, s in enumerate(design.supernodes):
+            out.setdefault(s.name, k)
+        return out
+    return cached(design, "supernode_named", make)
 
 
 # --------------------------------------------------------------------------- devices and links
@@ -256,6 +264,41 @@ def capacity(design: Design) -> np.ndarray:
     return cached(design, "capacity", make)
 
 
+def sealed(design: Design) -> np.ndarray:
+    """Per supernode: True when none of its forwarding devices links outside it.
+
+    The switches of a sealed supernode then form components of the forwarding network
+    that touch only the supernode's own devices: a path through them (paths never transit
+    endpoints) starts and ends inside the supernode, and so does any flow through them."""
+    def make() -> np.ndarray:
+        out = np.ones(len(design.supernodes), bool)
+        if out.size == 0 or len(design.links) == 0:
+            return out
+        sn, fwd, L = design.devices.supernode, forwarding(design), design.links
+        for x, y in ((L.a, L.b), (L.b, L.a)):
+            sx = sn[x]
+            out[np.unique(sx[fwd[x] & (sx >= 0) & (sn[y] != sx)])] = False
+        return out
+    return cached(design, "sealed", make)
+
+
+def sealed_region(design: Design, ids: np.ndarray) -> np.ndarray:
+    """Per link of `ids`: the sealed supernode whose forwarding devices it touches, else -1."""
+    L, sn, fwd = design.links, design.devices.supernode, forwarding(design)
+    ok = np.append(sealed(design), False)            # index -1: no supernode
+    a, b = L.a[ids], L.b[ids]
+    # both ends forwarding: both are in the same supernode if either is sealed
+    s = np.maximum(np.where(fwd[a], sn[a], -1), np.where(fwd[b], sn[b], -1))
+    return np.where(ok[s], s, -1)
+
+
+def device_region(design: Design, lo: int, hi: int) -> np.ndarray:
+    """Per device of [lo, hi) (relative): its supernode if that is sealed, else -1."""
+    sn = design.devices.supernode[lo:hi]
+    ok = np.append(sealed(design), False)
+    return np.where(ok[sn], sn, -1)
+
+
 def links_by_a(design: Design) -> tuple[np.ndarray, np.ndarray]:
     """(link ids sorted by their `a` device, the sorted `a` values) for range queries."""
     def make() -> tuple[np.ndarray, np.ndarray]:
@@ -288,9 +331,10 @@ def scope_range(design: Design, rq: Require) -> Instance:
     n = len(design.devices)
     if not rq.scope:
         return Instance(0, n)
-    for s in design.supernodes:
-        if s.name == rq.scope:
-            return Instance(s.first_device, s.end_device)
+    k = supernode_named(design).get(rq.scope)
+    if k is not None:
+        s = design.supernodes[k]
+        return Instance(s.first_device, s.end_device)
     ids = [int(x) for sel in rq.args if not sel.racks for x in sel.devices[:1]]
     if not ids:
         return Instance(0, n)
@@ -310,29 +354,122 @@ def instance_classes(design: Design, reqs: list[Require], lengths: bool) -> list
     Instances of one template are copies, so a require written in it is evaluated once
     per class; `lengths` makes cable lengths part of the identity (latency needs them).
     """
-    groups: dict[bytes, list[int]] = {}
+    if len(reqs) <= 1:
+        return [list(range(len(reqs)))] if reqs else []
+    groups: dict[tuple, list[int]] = {}
     for k, rq in enumerate(reqs):
         inst = scope_range(design, rq)
-        h = hashlib.blake2b(instance_digest(design, inst.lo, inst.hi, lengths), digest_size=16)
+        h = hashlib.blake2b(digest_size=16)
         for sel in rq.args:
             rel = sel.devices.astype(np.int64) - (0 if sel.racks else inst.lo)
             h.update(str((sel.port_group, sel.racks, len(rel))).encode())
             h.update(rel.tobytes())
-        groups.setdefault(h.digest(), []).append(k)
+        groups.setdefault((instance_key(design, inst.lo, inst.hi, lengths), h.digest()), []).append(k)
     return list(groups.values())
+
+
+def instance_key(design: Design, lo: int, hi: int, lengths: bool) -> tuple:
+    """Equal for two device ranges exactly when their devices and the links among them
+    (relative to `lo`) are equal: a class number for supernodes, else a digest."""
+    k = int(design.devices.supernode[lo]) if hi > lo else -1
+    if k >= 0 and (design.supernodes[k].first_device, design.supernodes[k].end_device) == (lo, hi):
+        classes = supernode_classes(design, lengths)
+        if classes is not None:
+            return ("supernode", int(classes[k]))
+    return ("digest", instance_digest(design, lo, hi, lengths))
 
 
 def instance_digest(design: Design, lo: int, hi: int, lengths: bool) -> bytes:
     """A digest of devices [lo, hi) and the links among them, relative to `lo`."""
     def make() -> bytes:
-        L = design.links
-        ids = links_within(design, lo, hi)
-        cols = [L.a[ids] - lo, L.a_port[ids], L.b[ids] - lo, L.b_port[ids], L.medium[ids], L.lanes[ids]]
-        if lengths:
-            cols.append(L.length_mm[ids])
-        table = np.stack([c.astype(np.int32) for c in cols]) if ids.size else np.zeros((len(cols), 0), np.int32)
+        table = _link_table(design, links_within(design, lo, hi), lo, lengths)
         h = hashlib.blake2b(np.int64(hi - lo).tobytes(), digest_size=16)
         h.update(np.ascontiguousarray(design.devices.part[lo:hi], dtype=np.int32).tobytes())
-        h.update(np.ascontiguousarray(table).tobytes())
+        h.update(table.tobytes())
         return h.digest()
     return cached(design, f"digest:{lo}:{hi}:{lengths}", make)
+
+
+def _link_table(design: Design, ids: np.ndarray, lo: np.ndarray | int, lengths: bool) -> np.ndarray:
+    """One int32 row per link: ends relative to `lo`, ports, medium, lanes (and length)."""
+    L = design.links
+    cols = [L.a[ids] - lo, L.a_port[ids], L.b[ids] - lo, L.b_port[ids], L.medium[ids], L.lanes[ids]]
+    if lengths:
+        cols.append(L.length_mm[ids])
+    out = np.empty((ids.size, len(cols)), np.int32)
+    for j, c in enumerate(cols):
+        out[:, j] = c
+    return out
+
+
+CLASS_CHUNK = 1 << 21   # links per slice of the supernode tables
+
+
+def supernode_classes(design: Design, lengths: bool) -> np.ndarray | None:
+    """Per supernode: a class number, equal exactly when two supernodes have equal device
+    parts and equal links (relative to their first device). Tables are compared, not
+    hashed; None when the device table's supernode column does not match the ranges."""
+    def make() -> np.ndarray | None:
+        sn, sns = design.devices.supernode, design.supernodes
+        first = np.array([s.first_device for s in sns], np.int64)
+        size = np.array([s.end_device - s.first_device for s in sns], np.int64)
+        if not _ranges_match(sn, first, size):
+            return None
+        L = design.links
+        ka = sn[L.a]
+        ids = np.flatnonzero((ka == sn[L.b]) & (ka >= 0))
+        ids = ids[np.argsort(ka[ids], kind="stable")]
+        ends = np.cumsum(np.bincount(ka[ids], minlength=len(sns)))
+        return _classes(design, ids, np.concatenate([[0], ends]), first, size, lengths)
+    return cached(design, f"sn-classes:{lengths}", make)
+
+
+def _ranges_match(sn: np.ndarray, first: np.ndarray, size: np.ndarray) -> bool:
+    expected = np.full(sn.size, -1, np.int64)
+    for k, (f, n) in enumerate(zip(first.tolist(), size.tolist())):
+        if (expected[f:f + n] != -1).any():
+            return False
+        expected[f:f + n] = k
+    return bool(np.array_equal(expected, sn))
+
+
+def _classes(design: Design, ids: np.ndarray, bounds: np.ndarray, first: np.ndarray, size: np.ndarray,
+             lengths: bool) -> np.ndarray:
+    part = design.devices.part
+    reps: dict[tuple, list[tuple[int, np.ndarray, np.ndarray]]] = {}
+    out = np.zeros(first.size, np.int64)
+    k = 0
+    while k < first.size:
+        stop = int(np.searchsorted(bounds, bounds[k] + CLASS_CHUNK, side="right")) - 1
+        stop = max(stop, k + 1)
+        chunk = ids[bounds[k]:bounds[stop]]
+        table = _link_table(design, chunk, np.repeat(first[k:stop], np.diff(bounds[k:stop + 1])), lengths)
+        prints = _fingerprints(table, bounds[k:stop + 1] - bounds[k])
+        for j in range(k, stop):
+            rows = table[bounds[j] - bounds[k]:bounds[j + 1] - bounds[k]]
+            parts = part[first[j]:first[j] + size[j]]
+            cands = reps.setdefault((int(size[j]), rows.shape[0], int(prints[j - k])), [])
+            for c, p, r in cands:
+                if np.array_equal(p, parts) and np.array_equal(r, rows):
+                    out[j] = c
+                    break
+            else:
+                out[j] = sum(len(v) for v in reps.values())
+                cands.append((int(out[j]), parts.copy(), rows.copy()))
+        k = stop
+    return out
+
+
+def _fingerprints(table: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """A 64-bit fingerprint of each slice `table[bounds[j]:bounds[j + 1]]` (rows in order),
+    only to bucket the slices that are then compared exactly."""
+    h = np.zeros(table.shape[0], np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(table.shape[1]):
+            h = (h ^ table[:, j].astype(np.uint64)) * np.uint64(0x9E3779B97F4A7C15)
+        pos = np.arange(table.shape[0], dtype=np.uint64) - np.repeat(bounds[:-1], np.diff(bounds)).astype(np.uint64)
+        h = (h ^ pos) * np.uint64(0xC2B2AE3D27D4EB4F)
+        h ^= h >> np.uint64(29)
+    sums = np.zeros(bounds.size - 1, np.uint64)
+    np.add.at(sums, np.repeat(np.arange(bounds.size - 1), np.diff(bounds)), h)
+    return sums

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from ..ir.csgraph import breadth_first_order, maximum_flow
 
 from ..ir.model import Design
-from .common import capacity, forwarding, links_within
+from .common import capacity, forwarding, links_within, sealed_region
 
 INT32_MAX = 2**31 - 1
 
@@ -73,6 +73,8 @@ def max_flow(design: Design, lo: int, hi: int, side_a: np.ndarray, side_b: np.nd
     b_nodes = np.flatnonzero(in_b)
     out_a = np.bincount(u, weights=cu, minlength=n)[a_nodes].astype(np.int64)
     in_bb = np.bincount(v, weights=cu, minlength=n)[b_nodes].astype(np.int64)
+    live = ~_dead_end(design, lo, lid, in_a, in_b)
+    u, v, cu, lid = u[live], v[live], cu[live], lid[live]
     rows = np.concatenate([u, np.full(a_nodes.size, s), b_nodes])
     cols = np.concatenate([v, a_nodes, np.full(b_nodes.size, t)])
     data = np.concatenate([cu, out_a, in_bb]).astype(np.int64)
@@ -86,6 +88,23 @@ def max_flow(design: Design, lo: int, hi: int, side_a: np.ndarray, side_b: np.nd
     reach = _source_side(g, res.flow, s)
     cut = np.unique(lid[reach[u] & ~reach[v]])
     return Flow(int(res.flow_value) * unit, exact, cut, int((~reach[a_nodes]).sum()), int(reach[b_nodes].sum()))
+
+
+def _dead_end(design: Design, lo: int, lid: np.ndarray, in_a: np.ndarray, in_b: np.ndarray) -> np.ndarray:
+    """Per arc: True when it touches the switches of a sealed supernode with devices of one
+    side only. Flow entering those switches could only leave towards the other side
+    inside the supernode, so no source-to-sink path uses them; leaving them out changes
+    neither the flow nor the minimum cut (the source and sink arcs keep the capacities of
+    every arc, computed before)."""
+    region = sealed_region(design, lid)
+    if not (region >= 0).any():
+        return np.zeros(lid.size, bool)
+    sn = design.devices.supernode[lo:lo + in_a.size]
+    both = np.zeros(len(design.supernodes) + 1, np.int8)
+    for side, bit in ((in_a, 1), (in_b, 2)):
+        got = np.unique(sn[side])
+        both[got[got >= 0]] |= bit
+    return (region >= 0) & (both[region] != 3)
 
 
 def _source_side(g: sp.csr_array, flow: sp.csr_array, s: int) -> np.ndarray:

@@ -19,8 +19,8 @@ from .. import units
 from ..diagnostics import Diagnostic, error, warning
 from ..ir.model import Design, Require
 from . import check
-from .common import (WORDS, bad_require, bound_value, cached, count, declarations, exact_text, instance_classes, instance_note,
-                     length_text, scope_range)
+from .common import (WORDS, bad_require, bound_value, cached, count, declarations, device_region, exact_text, instance_classes,
+                     instance_note, length_text, scope_range)
 from .paths import FS_PER_S, PathGraph, Worst, build_graph, path_between, worst_pair
 
 METRICS = {"latency": units.TIME, "hops": units.DIMENSIONLESS}
@@ -34,8 +34,8 @@ def check_latency(design: Design) -> list[Diagnostic]:
     return out
 
 
-def graph_for(design: Design, lo: int, hi: int, metric: str) -> PathGraph:
-    return cached(design, f"graph:{metric}:{lo}:{hi}", lambda: build_graph(design, lo, hi, metric))
+def graph_for(design: Design, lo: int, hi: int, metric: str, reduced: bool = False) -> PathGraph:
+    return cached(design, f"graph:{metric}:{lo}:{hi}:{reduced}", lambda: build_graph(design, lo, hi, metric, reduced))
 
 
 def fs_text(fs: float) -> str:
@@ -55,13 +55,33 @@ class Outcome:
 
 
 def evaluate(design: Design, rq: Require, bound: float | None, budget: int | None = None) -> tuple[PathGraph, Worst]:
-    """The worst pair of one require instance (exact when `bound` is None)."""
+    """The worst pair of one require instance (exact when `bound` is None).
+
+    When the groups span several supernodes, the search first runs without the switches
+    of sealed supernodes (`common.sealed`): that changes no distance between devices of
+    different supernodes, only shortens ones inside a supernode. The answer stands unless
+    it rests on a pair inside one such supernode or on unreachable pairs; then the search
+    runs again on the whole graph."""
     inst = scope_range(design, rq)
+    A = _inside(rq.args[0].devices, inst.lo, inst.hi)
+    B = _inside(rq.args[-1].devices, inst.lo, inst.hi)
+    region = device_region(design, inst.lo, inst.hi)
+    spans = region[np.concatenate([A, B])]
+    if spans.size and ((spans < 0).any() or spans.min() != spans.max()):
+        g = graph_for(design, inst.lo, inst.hi, rq.func, reduced=True)
+        w = worst_pair(g, A, B, bound=bound, budget=budget)
+        if _stands(w, region, bound):
+            return g, w
     g = graph_for(design, inst.lo, inst.hi, rq.func)
-    sel_a, sel_b = rq.args[0], rq.args[-1]
-    A = _inside(sel_a.devices, inst.lo, inst.hi)
-    B = _inside(sel_b.devices, inst.lo, inst.hi)
     return g, worst_pair(g, A, B, bound=bound, budget=budget)
+
+
+def _stands(w: Worst, region: np.ndarray, bound: float | None) -> bool:
+    """Whether the answer without sealed supernodes' switches is the answer with them."""
+    if w.unreachable:
+        return False
+    reported = bound is None or not w.exact or w.value >= bound
+    return not (reported and w.src >= 0 and region[w.src] >= 0 and region[w.src] == region[w.dst])
 
 
 def _inside(ids: np.ndarray, lo: int, hi: int) -> np.ndarray:

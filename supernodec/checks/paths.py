@@ -32,7 +32,7 @@ from scipy.sparse import csr_array
 from ..ir.csgraph import dijkstra
 
 from ..ir.model import Design
-from .common import forwarding, links_within
+from .common import forwarding, links_within, sealed_region
 
 FS_PER_S = 10**15
 BIG = float(2**50)
@@ -77,10 +77,15 @@ def _serialization(p) -> Fraction:  # noqa: ANN001
     return Fraction(value) if isinstance(value, (Fraction, int)) else Fraction(0)
 
 
-def build_graph(design: Design, lo: int, hi: int, metric: str) -> PathGraph:
-    """The directed graph of devices [lo, hi) for `metric` "latency" (fs) or "hops"."""
+def build_graph(design: Design, lo: int, hi: int, metric: str, reduced: bool = False) -> PathGraph:
+    """The directed graph of devices [lo, hi) for `metric` "latency" (fs) or "hops".
+
+    `reduced` leaves out the links at the switches of sealed supernodes (`common.sealed`):
+    distances between devices that are not both in one such supernode stay the same."""
     n = hi - lo
     ids = links_within(design, lo, hi)
+    if reduced:
+        ids = ids[sealed_region(design, ids) < 0]
     L = design.links
     a = (L.a[ids] - lo).astype(np.int64)
     b = (L.b[ids] - lo).astype(np.int64)
