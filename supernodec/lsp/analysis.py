@@ -144,8 +144,14 @@ def fresh_info(prog: Program, path: str, text: str) -> tuple[ModuleInfo | None, 
     module, _ = parse_module(prog.root, text)
     if module is None:
         return old, (old.ast if old else None)
-    info = ModuleInfo(old.name if old else Path(path).stem, prog.root, module, SourceFile.of(prog.root, text),
-                      dict(old.imports) if old else {})
+    info = module_info(old.name if old else Path(path).stem, prog.root, module, text,
+                       dict(old.imports) if old else {})
+    return info, module
+
+
+def module_info(name: str, path: str, module: A.Module, text: str, imports: dict[str, str]) -> ModuleInfo:
+    """A module's info from its syntax tree, with the given imports (alias -> path)."""
+    info = ModuleInfo(name, path, module, SourceFile.of(path, text), imports)
     for s in module.body:
         if isinstance(s, A.Decl):
             info.decls.setdefault(s.name, s)
@@ -153,4 +159,4 @@ def fresh_info(prog: Program, path: str, text: str) -> tuple[ModuleInfo | None, 
             info.params.setdefault(s.name, s)
         elif isinstance(s, A.Let):
             info.lets.setdefault(s.name, s)
-    return info, module
+    return info

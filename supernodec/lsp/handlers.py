@@ -4,8 +4,9 @@ Diagnostics come from the same driver as `supernodec check`, compiled through
 an in-memory overlay of the open buffers, ~60 ms after the last edit (a change
 restarts the wait; compiles run one at a time off the event loop and a result
 for an outdated buffer is dropped). Open buffers that import a changed buffer
-are recompiled too. Hover, go to definition, completion, the outline and
-formatting answer from the last program and the current text. Positions use
+are recompiled too. Hover, go to definition, references, rename, completion,
+the outline and formatting answer from the last program and the current text;
+a refused rename answers with an error that says why. Positions use
 the encoding negotiated at initialisation (UTF-16 unless the client offers
 another).
 """
@@ -22,6 +23,7 @@ from typing import Any, Callable
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as T
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
@@ -31,6 +33,7 @@ from ..source import SourceFile
 from . import analysis as AN
 from . import complete, hover
 from . import navigate as N
+from . import rename as R
 from .positions import Codec, whole
 
 DEBOUNCE_S = 0.06
@@ -55,6 +58,7 @@ class SnServer(LanguageServer):
         super().__init__("supernodec", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Incremental)
         self.buffers: dict[str, Buffer] = {}
         self.search_path: list[str] = default_search_path([])
+        self.roots: list[Path] = []            # workspace folders: where rename may edit
         # one worker: the parser is not thread-safe, and compiles should not overlap
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="supernodec")
 
@@ -107,6 +111,55 @@ class SnServer(LanguageServer):
                 self.schedule(other, delay)
 
     # ------------------------------------------------------------ navigation state
+    def program(self, uri: str) -> tuple[Buffer, Any]:
+        """(buffer, program with the buffer's current text as its root) for references and rename."""
+        buf, prog, info, module = self.state(uri)
+        if buf is None or prog is None or info is None:
+            raise _refused("the file has not been compiled yet; try again in a moment")
+        if module is not info.ast or info.source.text != buf.text:
+            raise _refused("the file does not parse; fix the syntax error first")
+        root = prog.modules.get(prog.root)
+        if root is None:
+            raise _refused("the file does not parse; fix the syntax error first")
+        modules = {p: (info if p == prog.root else m) for p, m in prog.modules.items()}
+        return buf, type(prog)(prog.root, modules, {**prog.sources, prog.root: info.source})
+
+    def editable(self, buf: Buffer, display: str) -> bool:
+        """Whether rename may edit the module at `display`: not a shipped catalog, and
+        inside a workspace folder (the open document itself always)."""
+        if display.startswith("<catalogs>/") or buf.snapshot is None:
+            return False
+        real = Path(buf.snapshot.loader.real(display)).resolve()
+        if real == buf.path or not self.roots:
+            return True
+        return any(real.is_relative_to(r) for r in self.roots)
+
+    def location(self, buf: Buffer, prog: Any, path: str, start: int, end: int) -> T.Location:
+        assert buf.snapshot is not None
+        src = prog.sources[path]
+        rng = T.Range(start=self.codec.position(src, start), end=self.codec.position(src, end))
+        return T.Location(uri=AN.uri_of(buf.snapshot.loader, path), range=rng)
+
+    def real(self, buf: Buffer, display: str) -> Path:
+        assert buf.snapshot is not None
+        return Path(buf.snapshot.loader.real(display)).resolve()
+
+    def importers(self, buf: Buffer, real: Path) -> list[tuple[Buffer, Any, str]]:
+        """The other open buffers whose program reads the file at `real`:
+        (buffer, its program, the file's path in that program)."""
+        out = []
+        for other in list(self.buffers.values()):
+            if other is buf or other.snapshot is None or str(real) not in other.snapshot.deps:
+                continue
+            try:
+                _, prog = self.program(other.uri)
+            except JsonRpcException:
+                continue                  # it does not parse now: nothing to answer from
+            shown = next((p for p in prog.modules if self.real(other, p) == real), None)
+            if shown is not None:
+                out.append((other, prog, shown))
+        return out
+
     def state(self, uri: str) -> tuple[Buffer | None, Any, Any, Any]:
         """(buffer, program, root module info, root AST) for requests on `uri`."""
         buf = self.buffers.get(uri)
@@ -132,6 +185,8 @@ def _guard(fn: Callable) -> Callable:
     def safe(ls: SnServer, params: Any) -> Any:
         try:
             return fn(ls, params)
+        except JsonRpcException:
+            raise                         # an answer for the user (a refused rename)
         except Exception:  # noqa: BLE001 - one bad request must not end the session
             log.exception("request failed")
             return None
@@ -147,6 +202,8 @@ def _initialize(ls: SnServer, params: T.InitializeParams) -> None:
     opts = params.initialization_options or {}
     extra = opts.get("searchPath", []) if isinstance(opts, dict) else []
     ls.search_path = default_search_path([str(p) for p in extra if isinstance(p, str)])
+    folders = [f.uri for f in params.workspace_folders or ()] or [params.root_uri or ""]
+    ls.roots = [_path_of(u) for u in folders if u] or ([Path(params.root_path).resolve()] if params.root_path else [])
 
 
 @server.feature(T.TEXT_DOCUMENT_DID_OPEN)
@@ -217,6 +274,93 @@ def _definition(ls: SnServer, params: T.DefinitionParams) -> list[T.Location] | 
         return None
     tsrc = info.source if target.module.path == info.path else target.module.source
     return [T.Location(uri=AN.uri_of(buf.snapshot.loader, target.module.path), range=ls.codec.range(tsrc, target.span))]
+
+
+@server.feature(T.TEXT_DOCUMENT_REFERENCES)
+@_guard
+def _references(ls: SnServer, params: T.ReferenceParams) -> list[T.Location] | None:
+    """In the document's program and in every other open document that reads the declaration."""
+    try:
+        buf, prog = ls.program(params.text_document.uri)
+    except JsonRpcException:
+        return None
+    offset = ls.codec.offset(prog.sources[prog.root], params.position)
+    include = params.context.include_declaration
+    found = {}
+    for b, p, path, at in [(buf, prog, prog.root, offset)] + _declaration_views(ls, buf, prog, offset):
+        for o in R.references(p, path, at, include):
+            loc = ls.location(b, p, o.path, o.start, o.end)
+            found.setdefault((loc.uri, loc.range.start.line, loc.range.start.character), loc)
+    return list(found.values())
+
+
+def _declaration_views(ls: SnServer, buf: Buffer, prog: Any, offset: int) -> list[tuple[Buffer, Any, str, int]]:
+    """The declaration of the name at `offset` as other open documents' programs see it."""
+    decl = R.declaration(prog, prog.root, offset)
+    if decl is None:
+        return []
+    return [(other, oprog, shown, decl.start) for other, oprog, shown in ls.importers(buf, ls.real(buf, decl.path))]
+
+
+@server.feature(T.TEXT_DOCUMENT_PREPARE_RENAME)
+@_guard
+def _prepare_rename(ls: SnServer, params: T.PrepareRenameParams) -> T.PrepareRenamePlaceholder | None:
+    buf, prog = ls.program(params.text_document.uri)
+    src = prog.sources[prog.root]
+    try:
+        occ = R.prepare(prog, prog.root, ls.codec.offset(src, params.position), lambda p: ls.editable(buf, p))
+    except R.Refused as e:
+        raise _refused(str(e)) from None
+    rng = T.Range(start=ls.codec.position(src, occ.start), end=ls.codec.position(src, occ.end))
+    return T.PrepareRenamePlaceholder(range=rng, placeholder=occ.name)
+
+
+@server.feature(T.TEXT_DOCUMENT_RENAME)
+@_guard
+def _rename(ls: SnServer, params: T.RenameParams) -> T.WorkspaceEdit | None:
+    """The edits in the document's program, and in the programs of the other open
+    documents that read the declaration (a file that imports the one being edited)."""
+    buf, prog = ls.program(params.text_document.uri)
+    offset = ls.codec.offset(prog.sources[prog.root], params.position)
+    merged: dict[Path, tuple[Any, set[R.Edit]]] = {}
+    try:
+        views = [(buf, prog, prog.root, offset, None)]
+        decl = R.declaration(prog, prog.root, offset)
+        views += [(b, p, path, at, decl.name if decl else None)
+                  for b, p, path, at in _declaration_views(ls, buf, prog, offset)]
+        for b, p, path, at, declared in views:
+            edits = R.rename(p, path, at, params.new_name, lambda m, b=b: ls.editable(b, m), declared)
+            for shown, file_edits in edits.items():
+                merged.setdefault(ls.real(b, shown), (p.sources[shown], set()))[1].update(file_edits)
+    except R.Refused as e:
+        raise _refused(str(e)) from None
+    changes: dict[str, list[T.TextEdit]] = {}
+    for real, (src, file_edits) in sorted(merged.items()):
+        changes[real.as_uri()] = [
+            T.TextEdit(range=T.Range(start=ls.codec.position(src, start), end=ls.codec.position(src, end)), new_text=text)
+            for start, end, text in sorted(file_edits)]
+    return T.WorkspaceEdit(changes=changes)
+
+
+class _Refusal(JsonRpcException):
+    """A request the server declines, with the reason shown to the user (LSP RequestFailed)."""
+
+    CODE = -32803
+
+
+def _refused(message: str) -> _Refusal:
+    return _Refusal(message)
+
+
+class _QuietRefusals(logging.Filter):
+    """pygls logs every error answer with a traceback; a refusal is an answer, not a fault."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, _Refusal)
+
+
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_QuietRefusals())
 
 
 @server.feature(T.TEXT_DOCUMENT_COMPLETION, T.CompletionOptions(trigger_characters=["."]))

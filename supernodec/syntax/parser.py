@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib.resources
 import sys
-from typing import Any
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
