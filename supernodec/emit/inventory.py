@@ -138,6 +138,8 @@ def _group_devices(design: Design) -> list[tuple[str, list[int], bool]]:
 
 
 def _plane(path: str) -> int | None:
+    if "plane" not in path:
+        return None
     for seg in path.split("."):
         ident, idx = split_segment(seg)
         if ident == "plane" and len(idx) == 1:
@@ -145,30 +147,37 @@ def _plane(path: str) -> int | None:
     return None
 
 
-def _counts(design: Design, devs: list[int], kind: str) -> tuple[tuple[int, int], ...]:
-    parts = design.devices.part[devs].tolist()
-    c = Counter(p for p in parts if design.parts[p].kind == kind)
-    return tuple(sorted(c.items(), key=lambda kv: (-kv[1], design.parts[kv[0]].qname)))
+class _Columns:
+    """The device columns as Python lists, read per host without numpy's per-call cost."""
+
+    def __init__(self, design: Design):
+        D = design.devices
+        self.part, self.rack, self.u = D.part.tolist(), D.rack.tolist(), D.u.tolist()
+        self.kind = [p.kind for p in design.parts]
+        self.qname = [p.qname for p in design.parts]
+
+    def counts(self, devs: list[int], kind: str) -> tuple[tuple[int, int], ...]:
+        c = Counter(p for p in map(self.part.__getitem__, devs) if self.kind[p] == kind)
+        return tuple(sorted(c.items(), key=lambda kv: (-kv[1], self.qname[kv[0]])))
 
 
-def _make_host(design: Design, path: str, devs: list[int], is_node: bool,
+def _make_host(design: Design, cols: _Columns, path: str, devs: list[int], is_node: bool,
                placements: dict[str, tuple[int, int, int]], hostname: str) -> Host:
     D = design.devices
     first = devs[0]
     rack, u, height = placements.get(path, (-1, -1, 0))
-    part = -1 if is_node else int(D.part[first])
+    part = -1 if is_node else cols.part[first]
     if rack < 0:
-        racks = D.rack[devs]
-        placed = racks >= 0
-        if placed.any():
-            rack = int(racks[placed][0])
-            u = int(D.u[devs][placed].min())
+        placed = [d for d in devs if cols.rack[d] >= 0]
+        if placed:
+            rack = cols.rack[placed[0]]
+            u = min(cols.u[d] for d in placed)
     if not is_node and height == 0:
         height = design.parts[part].height or 0
-    mgmt = next((D.mgmt[d] for d in devs if d in D.mgmt), None)
+    mgmt = next((D.mgmt[d] for d in devs if d in D.mgmt), None) if D.mgmt else None
     return Host(path=path, hostname=hostname, role=split_segment(path.rpartition(".")[2])[0], is_node=is_node,
                 devices=tuple(devs), part=part, rack=rack, u=u, height=height, supernode=int(D.supernode[first]),
-                mgmt=mgmt, accelerators=_counts(design, devs, "accelerator"), cpus=_counts(design, devs, "cpu"),
+                mgmt=mgmt, accelerators=cols.counts(devs, "accelerator"), cpus=cols.counts(devs, "cpu"),
                 plane=_plane(path))
 
 
@@ -178,7 +187,8 @@ def _build(design: Design) -> Inventory:
     namer = Namer(list(design.devices.name) + [r.name for r in design.racks] + host_paths)
     dev_names = namer.unique(list(dict.fromkeys(host_paths + list(design.devices.name))))
     placements = {p.name: (p.rack, p.u, p.height) for p in design.placements}
-    hosts = tuple(_make_host(design, path, devs, is_node, placements, dev_names[path])
+    cols = _Columns(design)
+    hosts = tuple(_make_host(design, cols, path, devs, is_node, placements, dev_names[path])
                   for path, devs, is_node in groups)
     device_host = np.full(len(design.devices), -1, np.int32)
     for i, h in enumerate(hosts):

@@ -178,7 +178,7 @@ def kueue_objects(inv: Inventory, t: Tiers) -> list[dict[str, Any]]:
     return out
 
 
-@emitter("kubernetes", cost=2)
+@emitter("kubernetes", cost=2, uses=(inventory,))
 def emit_kubernetes(design: Design) -> list[Artifact]:
     inv = inventory(design)
     t = tiers(inv)

@@ -63,21 +63,31 @@ class Namer:
         self._pattern: dict[str, str] = {"": ""}
         self._width: dict[tuple[str, int], int] = {}
         self._raw: dict[str, str] = {"": ""}
+        self._segs: dict[str, tuple[str, tuple[int, ...]]] = {}   # segment text -> split (segments repeat)
+        self._tokens: dict[tuple[str, str], str] = {}             # (pattern, segment) -> its part of the name
         for p in paths:
             self._learn(p)
 
+    def _split(self, seg: str) -> tuple[str, tuple[int, ...]]:
+        got = self._segs.get(seg)
+        if got is None:
+            got = self._segs[seg] = split_segment(seg)
+        return got
+
     def _learn(self, path: str) -> None:
-        if path in self._pattern:
-            return
-        parent, _, seg = path.rpartition(".")
-        self._learn(parent)
-        ident, idx = split_segment(seg)
-        pat = f"{self._pattern[parent]}.{ident}" if parent else ident
-        self._pattern[path] = pat
-        for d, i in enumerate(idx):
-            w = len(str(i))
-            if self._width.get((pat, d), 0) < w:
-                self._width[(pat, d)] = w
+        todo = []
+        while path not in self._pattern:   # the path and its ancestors not seen yet, deepest first
+            todo.append(path)
+            path = path.rpartition(".")[0]
+        for path in reversed(todo):
+            parent, _, seg = path.rpartition(".")
+            ident, idx = self._split(seg)
+            pat = f"{self._pattern[parent]}.{ident}" if parent else ident
+            self._pattern[path] = pat
+            for d, i in enumerate(idx):
+                w = len(str(i))
+                if self._width.get((pat, d), 0) < w:
+                    self._width[(pat, d)] = w
 
     def raw(self, path: str) -> str:
         """The sanitised name before length limits (cached per path prefix)."""
@@ -86,14 +96,19 @@ class Namer:
             return got
         self._learn(path)
         parent, _, seg = path.rpartition(".")
-        ident, idx = split_segment(seg)
-        tok = clean(ident) or "x"
         pat = self._pattern[path]
-        for d, i in enumerate(idx):
-            num = str(i).zfill(self._width.get((pat, d), 1))
-            sep = "-" if d > 0 or tok[-1].isdigit() else ""
-            tok = f"{tok}{sep}{num}"
-        head = self.raw(parent)
+        tok = self._tokens.get((pat, seg))
+        if tok is None:
+            ident, idx = self._split(seg)
+            tok = clean(ident) or "x"
+            for d, i in enumerate(idx):
+                num = str(i).zfill(self._width.get((pat, d), 1))
+                sep = "-" if d > 0 or tok[-1].isdigit() else ""
+                tok = f"{tok}{sep}{num}"
+            self._tokens[(pat, seg)] = tok
+        head = self._raw.get(parent)
+        if head is None:
+            head = self.raw(parent)
         out = f"{head}-{tok}" if head else tok
         self._raw[path] = out
         return out
