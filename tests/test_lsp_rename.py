@@ -304,3 +304,28 @@ def test_a_refusal_is_an_answer_not_a_fault_in_the_log(lsp: LspClient, workspace
         _close(lsp, uri)
     lsp.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": _at(MAIN, "npu", 0)})  # log flushed
     assert "Traceback" not in (workspace / "server.log").read_text(encoding="utf-8")
+
+
+def test_a_module_found_on_the_search_path_outside_the_workspace_is_not_edited(tmp_path: Path) -> None:
+    work, vendor = tmp_path / "work", tmp_path / "vendor"
+    work.mkdir()
+    vendor.mkdir()
+    (vendor / "parts.sn").write_text(LIB, encoding="utf-8")
+    main = 'import "parts"\ncenter c {\n  l: parts.Leaf[2]\n}\n'
+    (work / "main.sn").write_text(main, encoding="utf-8")
+    client = LspClient(work, tmp_path / "server.log")
+    try:
+        client.request("initialize", {"processId": None, "rootUri": work.as_uri(),
+                                      "initializationOptions": {"searchPath": [str(vendor)]},
+                                      "capabilities": {"textDocument": {"rename": {"prepareSupport": True}}}})
+        client.notify("initialized", {})
+        uri = _open(client, work / "main.sn")
+        err = _error(client, "textDocument/prepareRename", {"textDocument": {"uri": uri},
+                                                            "position": _at(main, "Leaf", 1)})
+        assert "`Leaf` is declared in" in err and "parts.sn" in err and "cannot be edited" in err
+        # the spec's own member is fine
+        ok = client.request("textDocument/rename", {"textDocument": {"uri": uri}, "position": _at(main, "l:", 0),
+                                                    "newName": "leaf"})
+        assert ok == {"changes": {uri: [{"range": _range(main, "l:", 0, 1), "newText": "leaf"}]}}
+    finally:
+        client.close()

@@ -93,8 +93,8 @@ def _symbol_at(b: Binding, path: str, offset: int) -> tuple[Occ, Symbol]:
     if occ.key is None:
         raise Refused(f"`{occ.name}` is not declared anywhere this spec can see, so there is nothing to rename")
     if isinstance(occ.key, frozenset):
-        raise Refused(f"`{occ.name}` here selects the `{occ.name}` members of several templates; "
-                      "rename them from their declarations")
+        raise Refused(f"`{occ.name}` here may mean several declarations (members of several templates, "
+                      "or `let`s in both branches of an `if`); rename them from their declarations")
     return occ, b.symbols[occ.key]
 
 
@@ -107,8 +107,8 @@ def _check_editable(prog: Program, b: Binding, key: Key, sym: Symbol, editable: 
             raise Refused(f"`{sym.name}` is also used in {_module_words(prog, o.path)}, which cannot be edited here")
         if isinstance(o.key, frozenset):
             others = sorted({_where(prog, b.symbols[k]) for k in o.key if k != key and k in b.symbols})
-            raise Refused(f"`{o.name}` at {_line(prog, o)} selects this `{sym.name}` and the one at "
-                          f"{', '.join(others)}; renaming one alone would change what it selects")
+            raise Refused(f"`{o.name}` at {_line(prog, o)} may mean this `{sym.name}` or the one at "
+                          f"{', '.join(others)}; renaming one alone would change what it means")
 
 
 def _check_name(new: str) -> None:

@@ -210,8 +210,7 @@ class _Binder:
             self.body(info, s.body, env + [frame], ms, owner)
         elif t is A.If:
             self.expr(info, s.cond, env)
-            self.body(info, s.then, env, ms, owner)
-            self.body(info, s.orelse, env, ms, owner)
+            self.branches(info, s, env, ms, owner)
         elif t is A.Connect:
             pat: dict[str, Key] = {}
             self.ref(info, s, s.a, env, pat, ms)
@@ -263,6 +262,24 @@ class _Binder:
             self.expr(info, s.value, env)
         elif t is A.Param and s.default is not None:
             self.expr(info, s.default, env)
+
+    def branches(self, info: ModuleInfo, s: A.If, env: list[dict], ms: _MScope, owner: Any) -> None:
+        """`if` bodies share the enclosing frame: a `let` in one branch is seen after the
+        `if`, so a name read there may mean either branch's (or the earlier) declaration."""
+        frames = []
+        for body in (s.then, s.orelse):
+            frame = dict(env[-1])
+            self.body(info, body, env[:-1] + [frame], ms, owner)
+            frames.append(frame)
+        for name in set(frames[0]) | set(frames[1]):
+            seen = {f.get(name) for f in frames} - {None}
+            if len(seen) < 2 and all(name in f for f in frames):
+                env[-1][name] = seen.pop()
+                continue
+            keys: set = set()
+            for k in seen | ({env[-1][name]} if name in env[-1] else set()):
+                keys |= k if isinstance(k, frozenset) else {k}
+            env[-1][name] = frozenset(keys) if len(keys) > 1 else keys.pop()
 
     def member(self, info: ModuleInfo, m: A.Member, env: list[dict], ms: _MScope) -> None:
         self.declare(info, m, "member", m.name, _name_at(info, m.span, m.name), ms.names)
