@@ -188,3 +188,33 @@ def test_names_in_the_shipped_catalogs_are_found_but_not_renamed(tmp_path: Path)
     # the alias is the spec's own: `import "huawei" as hw`
     after = _renamed(prog, SHADOW, "huawei.Ascend", 2, "hw")
     assert after == SHADOW.replace('import "huawei"', 'import "huawei" as hw').replace("huawei.Ascend", "hw.Ascend")
+
+
+def _structure(path: Path) -> dict:
+    """What a rename must not change: every device's part, rack and slot, every link's
+    ends and ports, media and lengths, the racks, and what each requirement selects."""
+    res = compile_spec(str(path), FileLoader(cwd=path.parent), Options(run_checks=False))
+    assert res.ok, [d.message for d in res.diagnostics]
+    ir = design_json(res.design)
+    return {"devices": {k: v for k, v in ir["devices"].items() if k not in ("name", "role")},
+            "links": ir["links"], "racks": [(r["part"], r["hall"] is None, r["slot"]) for r in ir["racks"]],
+            "placements": [(p["rack"], p["u"]) for p in ir["placements"]],
+            "requires": [(r["func"], [a["count"] for a in r["args"]]) for r in ir["requires"]],
+            "parts": [p["kind"] for p in ir["parts"]]}
+
+
+@pytest.mark.parametrize("example", ["cloudmatrix384.sn", "gb200-nvl72.sn", "small-cluster.sn"])
+def test_every_declaration_of_an_example_renames_to_the_same_design(tmp_path: Path, example: str) -> None:
+    from conftest import EXAMPLES
+    from supernodec.lsp.symbols import bind_program
+    text = (EXAMPLES / example).read_text(encoding="utf-8")
+    (tmp_path / example).write_text(text, encoding="utf-8")
+    prog, _ = resolve_program(example, FileLoader(cwd=tmp_path))
+    before = _structure(tmp_path / example)
+    decls = [o for o in bind_program(prog).occs if o.decl and o.path == prog.root]
+    assert len(decls) >= 10
+    for o in decls:
+        edits = R.rename(prog, prog.root, o.start, "renamed_" + o.name, _editable)
+        renamed = tmp_path / "renamed.sn"
+        renamed.write_text(R.apply_edits(text, edits[prog.root]), encoding="utf-8")
+        assert _structure(renamed) == before, o.name
