@@ -21,10 +21,11 @@ import numpy as np
 
 from .. import units
 from ..diagnostics import Diagnostic, error
+from ..ir.flat import port_table
 from ..ir.model import Design, Require, Selector
 from . import check
 from .common import (KNOWN_FUNCS, WORDS, bad_require, cached, bound_value, capacity, count, declarations, forwarding, instance_classes,
-                     instance_note, link_groups, names, rate_text, ratio_text, satisfies, scope_range)
+                     instance_note, names, port_rows, rate_text, ratio_text, satisfies, scope_range)
 from .flow import max_flow
 
 
@@ -96,14 +97,15 @@ def end_groups(design: Design) -> tuple[np.ndarray, np.ndarray]:
     def make() -> tuple[np.ndarray, np.ndarray]:
         sizes = [max(len(p.ports), 1) for p in design.parts]
         first = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        part = design.devices.part.astype(np.int64)
-        base = np.where(part >= 0, first[np.maximum(part, 0)], -1)
-        L = design.links
-        out = []
-        for dev, grp in zip((L.a, L.b), link_groups(design)):
-            b = base[dev]
-            out.append(np.where(b >= 0, b + grp, first[-1]))
-        return out[0], out[1]
+        pt = port_table(design.parts)
+        row_part = np.repeat(np.arange(len(design.parts)), [p.port_count for p in design.parts])
+        by_row = np.append(first[row_part] + pt.group, first[-1])
+        if (design.devices.part < 0).any():             # no part: no group
+            L = design.links
+            none = [design.devices.part[dev] < 0 for dev in (L.a, L.b)]
+            return tuple(np.where(x, first[-1], by_row[r]) for x, r in zip(none, port_rows(design)))  # type: ignore[return-value]
+        ra, rb = port_rows(design)
+        return by_row[ra], by_row[rb]
     return cached(design, "end_groups", make)
 
 

@@ -209,16 +209,26 @@ def port_base(design: Design) -> np.ndarray:
     return cached(design, "port_base", make)
 
 
+def port_rows(design: Design) -> tuple[np.ndarray, np.ndarray]:
+    """Per link: the row of end a's and of end b's port in `port_table(design.parts)`."""
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        pt = port_table(design.parts)
+        L, part = design.links, design.devices.part
+        small = pt.group.size < 2**31
+        rows = [pt.rows(part[dev], port) for dev, port in ((L.a, L.a_port), (L.b, L.b_port))]
+        return tuple(r.astype(np.int32) if small else r for r in rows)  # type: ignore[return-value]
+    return cached(design, "port_rows", make)
+
+
 def link_end_rates(design: Design) -> tuple[np.ndarray, np.ndarray]:
     """Per link: the rate each end's port offers for the lanes the link uses (bit/s per direction)."""
     def make() -> tuple[np.ndarray, np.ndarray]:
         pt = port_table(design.parts)
-        L, part = design.links, design.devices.part
+        used = design.links.lanes.astype(np.int64)
         out = []
-        for dev, port in ((L.a, L.a_port), (L.b, L.b_port)):
-            r = pt.rows(part[dev], port)
-            lanes = np.maximum(pt.lanes[r], 1)
-            out.append(pt.rate[r] * np.minimum(L.lanes.astype(np.int64), lanes) // lanes)
+        for r in port_rows(design):
+            lanes = np.maximum(pt.lanes, 1)[r]
+            out.append(pt.rate[r] * np.minimum(used, lanes) // lanes)
         return out[0], out[1]
     return cached(design, "end_rates", make)
 
@@ -230,8 +240,12 @@ def links_per_cable(design: Design) -> np.ndarray:
         out = np.ones(len(cab), dtype=np.int64)
         has = cab >= 0
         if has.any():
-            _, inv, cnt = np.unique(cab[has], return_inverse=True, return_counts=True)
-            out[has] = cnt[inv]
+            ids = cab[has]
+            if int(ids.max()) <= 4 * ids.size:         # dense ids: count by index
+                out[has] = np.bincount(ids)[ids]
+            else:
+                _, inv, cnt = np.unique(ids, return_inverse=True, return_counts=True)
+                out[has] = cnt[inv]
         return out
     return cached(design, "per_cable", make)
 
@@ -240,8 +254,8 @@ def link_groups(design: Design) -> tuple[np.ndarray, np.ndarray]:
     """Per link: the port group index (within its part) of end a and of end b."""
     def make() -> tuple[np.ndarray, np.ndarray]:
         pt = port_table(design.parts)
-        L, part = design.links, design.devices.part
-        return pt.group[pt.rows(part[L.a], L.a_port)], pt.group[pt.rows(part[L.b], L.b_port)]
+        ra, rb = port_rows(design)
+        return pt.group[ra], pt.group[rb]
     return cached(design, "link_groups", make)
 
 
@@ -270,26 +284,31 @@ def sealed(design: Design) -> np.ndarray:
     The switches of a sealed supernode then form components of the forwarding network
     that touch only the supernode's own devices: a path through them (paths never transit
     endpoints) starts and ends inside the supernode, and so does any flow through them."""
-    def make() -> np.ndarray:
-        out = np.ones(len(design.supernodes), bool)
-        if out.size == 0 or len(design.links) == 0:
-            return out
-        sn, fwd, L = design.devices.supernode, forwarding(design), design.links
-        for x, y in ((L.a, L.b), (L.b, L.a)):
-            sx = sn[x]
-            out[np.unique(sx[fwd[x] & (sx >= 0) & (sn[y] != sx)])] = False
-        return out
+    return _sealed_links(design)[0]
+
+
+def _sealed_links(design: Design) -> tuple[np.ndarray, np.ndarray]:
+    """(`sealed`, per link the sealed supernode whose forwarding devices it touches or -1)."""
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        ok = np.ones(len(design.supernodes) + 1, bool)
+        ok[-1] = False                                   # index -1: no supernode
+        L, sn, fwd = design.links, design.devices.supernode, forwarding(design)
+        if len(L) == 0:
+            return ok[:-1], np.zeros(0, np.int32)
+        sa, sb = sn[L.a], sn[L.b]
+        # a forwarding end's supernode; both ends forwarding: the same one if either is sealed
+        fa, fb = np.where(fwd[L.a], sa, -1), np.where(fwd[L.b], sb, -1)
+        crossing = sa != sb
+        for x in (fa[crossing], fb[crossing]):
+            ok[x[x >= 0]] = False
+        s = np.maximum(fa, fb)
+        return ok[:-1], np.where(ok[s], s, -1).astype(np.int32)
     return cached(design, "sealed", make)
 
 
 def sealed_region(design: Design, ids: np.ndarray) -> np.ndarray:
     """Per link of `ids`: the sealed supernode whose forwarding devices it touches, else -1."""
-    L, sn, fwd = design.links, design.devices.supernode, forwarding(design)
-    ok = np.append(sealed(design), False)            # index -1: no supernode
-    a, b = L.a[ids], L.b[ids]
-    # both ends forwarding: both are in the same supernode if either is sealed
-    s = np.maximum(np.where(fwd[a], sn[a], -1), np.where(fwd[b], sn[b], -1))
-    return np.where(ok[s], s, -1)
+    return _sealed_links(design)[1][ids]
 
 
 def device_region(design: Design, lo: int, hi: int) -> np.ndarray:

@@ -42,42 +42,37 @@ def max_flow(design: Design, lo: int, hi: int, side_a: np.ndarray, side_b: np.nd
     L = design.links
     a, b = (L.a[ids] - lo).astype(np.int64), (L.b[ids] - lo).astype(np.int64)
     cap = capacity(design)[ids]
-    keep = (a != b) & (cap > 0)
-    ids, a, b, cap = ids[keep], a[keep], b[keep], cap[keep]
     in_a = np.zeros(n, bool)
     in_b = np.zeros(n, bool)
     in_a[side_a - lo] = True
     in_b[side_b - lo] = True
     fwd = forwarding(design)[lo:hi]
-    send, recv = fwd | in_a, fwd | in_b
-    u = np.concatenate([a, b])
-    v = np.concatenate([b, a])
-    c = np.concatenate([cap, cap])
-    lid = np.concatenate([ids, ids])
-    ok = send[u] & recv[v] & ~in_b[u] & ~in_a[v]
-    u, v, c, lid = u[ok], v[ok], c[ok], lid[ok]
-    if u.size == 0:
+    may_send, may_receive = (fwd | in_a) & ~in_b, (fwd | in_b) & ~in_a
+    keep = (a != b) & (cap > 0)
+    arcs = [keep & may_send[a] & may_receive[b], keep & may_send[b] & may_receive[a]]   # a->b, b->a
+    if not (arcs[0].any() or arcs[1].any()):
         return Flow(0, True, np.zeros(0, np.int64))
-    unit = int(np.gcd.reduce(c))
-    cu = c // unit
-    src_cap = np.bincount(u, weights=cu, minlength=n)
+    unit = int(np.gcd.reduce(cap[arcs[0] | arcs[1]]))
+    out_cap = _sum_by(a[arcs[0]], cap[arcs[0]] // unit, n) + _sum_by(b[arcs[1]], cap[arcs[1]] // unit, n)
     exact = True
-    total = int(src_cap[in_a].sum())
+    total = int(out_cap[in_a].sum())
     if total > INT32_MAX:
-        factor = math.ceil(total / INT32_MAX)
-        unit *= factor
-        cu = c // unit
+        unit *= math.ceil(total / INT32_MAX)
         exact = False
-    s, t = n, n + 1
     a_nodes = np.flatnonzero(in_a)
     b_nodes = np.flatnonzero(in_b)
-    out_a = np.bincount(u, weights=cu, minlength=n)[a_nodes].astype(np.int64)
-    in_bb = np.bincount(v, weights=cu, minlength=n)[b_nodes].astype(np.int64)
-    live = ~_dead_end(design, lo, lid, in_a, in_b)
-    u, v, cu, lid = u[live], v[live], cu[live], lid[live]
+    cu = cap // unit
+    out_a = (_sum_by(a[arcs[0]], cu[arcs[0]], n) + _sum_by(b[arcs[1]], cu[arcs[1]], n))[a_nodes]
+    in_bb = (_sum_by(b[arcs[0]], cu[arcs[0]], n) + _sum_by(a[arcs[1]], cu[arcs[1]], n))[b_nodes]
+    live = ~_dead_end(design, lo, ids, in_a, in_b)
+    ab, ba = arcs[0] & live, arcs[1] & live
+    u = np.concatenate([a[ab], b[ba]])
+    v = np.concatenate([b[ab], a[ba]])
+    lid = np.concatenate([ids[ab], ids[ba]])
+    s, t = n, n + 1
     rows = np.concatenate([u, np.full(a_nodes.size, s), b_nodes])
     cols = np.concatenate([v, a_nodes, np.full(b_nodes.size, t)])
-    data = np.concatenate([cu, out_a, in_bb]).astype(np.int64)
+    data = np.concatenate([cu[ab], cu[ba], out_a, in_bb]).astype(np.int64)
     good = data > 0
     g = sp.csr_array((data[good].astype(np.int32), (rows[good], cols[good])), shape=(n + 2, n + 2))
     g.sum_duplicates()
@@ -88,6 +83,15 @@ def max_flow(design: Design, lo: int, hi: int, side_a: np.ndarray, side_b: np.nd
     reach = _source_side(g, res.flow, s)
     cut = np.unique(lid[reach[u] & ~reach[v]])
     return Flow(int(res.flow_value) * unit, exact, cut, int((~reach[a_nodes]).sum()), int(reach[b_nodes].sum()))
+
+
+def _sum_by(node: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Exact per-node sums of non-negative int64 `values`."""
+    if values.size and int(values.max()) * values.size < 2**53:
+        return np.bincount(node, weights=values, minlength=n).astype(np.int64)
+    out = np.zeros(n, np.int64)
+    np.add.at(out, node, values)
+    return out
 
 
 def _dead_end(design: Design, lo: int, lid: np.ndarray, in_a: np.ndarray, in_b: np.ndarray) -> np.ndarray:

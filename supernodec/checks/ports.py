@@ -14,7 +14,7 @@ from ..diagnostics import Diagnostic, error, warning
 from ..ir.flat import FORMS, port_table
 from ..ir.model import PROTOCOLS, Design
 from . import check
-from .common import capacity, count, link_end_rates, links_per_cable, medium_share, port_base, rate_text
+from .common import capacity, count, link_end_rates, links_per_cable, medium_share, port_base, port_rows, rate_text
 
 # Ethernet and RoCE share a family: RoCE is RDMA over Ethernet ports.
 _FAMILY = np.array([PROTOCOLS.index(p) if p != "RoCE" else PROTOCOLS.index("Ethernet") for p in PROTOCOLS])
@@ -63,15 +63,9 @@ def _of_connect(design: Design, c: int, n: int) -> str:
     return f"{n:,} of the {count(total, 'link')} of this connect" if total > 1 else "its one link"
 
 
-def _port_rows(design: Design) -> tuple[np.ndarray, np.ndarray]:
-    pt = port_table(design.parts)
-    L, part = design.links, design.devices.part
-    return pt.rows(part[L.a], L.a_port), pt.rows(part[L.b], L.b_port)
-
-
 def _protocols(design: Design) -> list[Diagnostic]:
     pt = port_table(design.parts)
-    ra, rb = _port_rows(design)
+    ra, rb = port_rows(design)
     pa, pb = pt.protocol[ra], pt.protocol[rb]
     out = []
     for c, ids in _per_connect(design, _FAMILY[pa] != _FAMILY[pb]):
@@ -107,7 +101,7 @@ def _rates(design: Design) -> list[Diagnostic]:
 
 def _forms(design: Design) -> list[Diagnostic]:
     pt = port_table(design.parts)
-    ra, rb = _port_rows(design)
+    ra, rb = port_rows(design)
     fa, fb = pt.form[ra], pt.form[rb]
     med = design.links.medium
     mform = np.array([FORMS.index(p.form) if p.form in FORMS else 0 for p in design.parts] + [0], dtype=np.int8)[med]
