@@ -144,7 +144,7 @@ class Builder:
         self.n_dev = 0
         self.n_ports = 0
         self.used = bytearray()
-        self.link_chunks: dict[str, list[np.ndarray]] = {c: [] for c in LINK_COLS}
+        self.link_cols: dict[str, Column] = {c: Column() for c in LINK_COLS}
         self.pending: dict[str, array] = {c: array("q") for c in LINK_COLS}
         self.n_links = 0
         self.n_cables = 0
@@ -233,21 +233,20 @@ class Builder:
                  "cable": copy * child.n_cables + cab0}
         for col in LINK_COLS:
             src = child.links[col]
-            out = np.empty((n, nl), dtype=np.int32)
+            out = self.link_cols[col].extend(n * nl).reshape(n, nl)
             if col in shift:
                 np.add(src, shift[col], out=out)
                 if col == "cable":
                     out[:, src < 0] = -1   # no cable (backplane) stays -1
             else:
                 out[:] = src
-            self.link_chunks[col].append(out.reshape(-1))
         self.n_links += nl * n
 
     def add_link_columns(self, cols: dict[str, np.ndarray]) -> None:
         """Append whole link columns (the vectorised connect path)."""
         self.flush_links()
         for c in LINK_COLS:
-            self.link_chunks[c].append(cols[c].astype(np.int32))
+            self.link_cols[c].extend(len(cols[c]))[:] = cols[c]
         self.n_links += len(cols["a"])
 
     def port_base(self) -> np.ndarray:
@@ -283,13 +282,13 @@ class Builder:
     def flush_links(self) -> None:
         if self.pending["a"]:
             for c in LINK_COLS:
-                self.link_chunks[c].append(np.frombuffer(self.pending[c], dtype=np.int64).astype(np.int32))
+                self.link_cols[c].extend(len(self.pending[c]))[:] = np.frombuffer(self.pending[c], dtype=np.int64)
                 self.pending[c] = array("q")
 
     # finish ---------------------------------------------------------------
     def finish(self, scope: Scope) -> Block:
         self.flush_links()
-        links = {c: _joined(ch) for c, ch in self.link_chunks.items()}
+        links = {c: col.array() for c, col in self.link_cols.items()}
         rack = np.concatenate(self.rack_chunks) if self.rack_chunks else np.zeros(0, dtype=np.int32)
         u = np.concatenate(self.u_chunks) if self.u_chunks else np.zeros(0, dtype=np.int16)
         if self.dev_rack:
@@ -301,8 +300,27 @@ class Builder:
                      self.supernodes, self.requires, self.memory, self.mgmt)
 
 
-def _joined(chunks: list[np.ndarray]) -> np.ndarray:
-    """One int32 column from its chunks (all int32)."""
-    if len(chunks) == 1:
-        return chunks[0]
-    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
+
+class Column:
+    """A growable int32 column. Copies of a child block are written straight into it,
+    so a center's link table is materialised once (at a million accelerators, fresh
+    memory costs more than the copying). Capacity is half again what is needed; the unused
+    tail is never touched, so it costs address space, not resident memory."""
+
+    def __init__(self) -> None:
+        self.buf = np.empty(0, dtype=np.int32)
+        self.n = 0
+
+    def extend(self, k: int) -> np.ndarray:
+        """The next `k` slots, to be written by the caller."""
+        need = self.n + k
+        if need > len(self.buf):
+            grown = np.empty(need + need // 2, dtype=np.int32)
+            grown[:self.n] = self.buf[:self.n]
+            self.buf = grown
+        out = self.buf[self.n:need]
+        self.n = need
+        return out
+
+    def array(self) -> np.ndarray:
+        return self.buf[:self.n]
