@@ -200,10 +200,8 @@ class Builder:
             self._copy_links(child, n, dev0, cab0)
         for k, pre in enumerate(prefixes):
             d, r = offs[k]
-            for (nm, part, sp) in child.racks:
-                self.racks.append((pre + nm, part, sp))
-            for (nm, rack, u, h, sp) in child.placements:
-                self.placements.append((pre + nm, rack + r, u, h, sp))
+            self.racks += [(pre + nm, part, sp) for (nm, part, sp) in child.racks]
+            self.placements += [(pre + nm, rack + r, u, h, sp) for (nm, rack, u, h, sp) in child.placements]
             me = -1
             if supernode is not None:
                 me = len(self.supernodes)

@@ -89,7 +89,7 @@ def _racks(el: Any, block: Block) -> list[Rack]:
     return out
 
 
-LENGTH_CHUNK = 1 << 21   # links per step: bounds the float temporaries at a million accelerators
+LENGTH_CHUNK = 1 << 16   # links per step: float temporaries of 512 KB stay in the cache
 
 
 def _lengths(el: Any, block: Block, racks: list[Rack]) -> np.ndarray:

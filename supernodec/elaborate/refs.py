@@ -58,6 +58,18 @@ def _text(ref: A.Ref, upto: int) -> str:
     return ".".join(s.name for s in ref.segs[:upto])
 
 
+class _RefText:
+    """The text of a reference up to a segment (plus a tail), made only when a message needs it."""
+
+    __slots__ = ("ref", "upto", "tail")
+
+    def __init__(self, ref: A.Ref, upto: int, tail: str = "") -> None:
+        self.ref, self.upto, self.tail = ref, upto, tail
+
+    def __str__(self) -> str:
+        return _text(self.ref, self.upto) + self.tail
+
+
 def _walk(el: Any, ctx: Any, ref: A.Ref, i: int, elems: list[Elem], binding: dict) -> Iterator[tuple[dict, Target]]:
     seg = ref.segs[i]
     m = _member(ctx, ref, i, elems)
@@ -65,7 +77,7 @@ def _walk(el: Any, ctx: Any, ref: A.Ref, i: int, elems: list[Elem], binding: dic
     if isinstance(m, HallRef):
         yield from _row(el, ctx, ref, i, m, binding)
         return
-    for b2, flats in indices(ctx, seg, m.dims, binding, _text(ref, i + 1)):
+    for b2, flats in indices(ctx, seg, m.dims, binding, _RefText(ref, i + 1)):
         if isinstance(m, Instances):
             new: list[Elem] = []
             for (_, doff, roff, bpre, _p) in elems:
@@ -110,7 +122,7 @@ def _port(el: Any, ctx: Any, ref: A.Ref, i: int, m: DevArray, devs: list[int], b
     if isinstance(ix, A.Star):
         yield binding, Target("dev", devs, m.part, gi, "*")
         return
-    for b2, flats in indices(ctx, seg, (g.count,), binding, f"{_text(ref, i)}.{seg.name}"):
+    for b2, flats in indices(ctx, seg, (g.count,), binding, _RefText(ref, i, "." + seg.name)):
         yield b2, Target("dev", devs, m.part, gi, flats[0])
 
 
@@ -118,7 +130,7 @@ def _is_var(e: Any, binding: dict, env: Any) -> bool:
     return type(e) is A.Name and len(e.parts) == 1 and e.parts[0] not in binding and e.parts[0] not in env
 
 
-def indices(ctx: Any, seg: A.Seg, dims: tuple[int, ...], binding: dict, text: str) -> Iterator[tuple[dict, list[int]]]:
+def indices(ctx: Any, seg: A.Seg, dims: tuple[int, ...], binding: dict, text: Any) -> Iterator[tuple[dict, list[int]]]:
     """(binding, flat element indices) for each way the indices of `seg` can bind."""
     if len(dims) == 1 and len(seg.indices) == 1:
         one = _one_index(ctx, seg.indices[0], dims[0], binding)
@@ -140,12 +152,12 @@ def _one_index(ctx: Any, ix: Any, d: int, binding: dict) -> Any:
             return (({**binding, name: Fraction(k)}, [k]) for k in range(d))
     elif t is A.Star:
         return iter(((binding, list(range(d))),))
-    elif t is A.Num and ix.unit is None and ix.value.denominator == 1 and 0 <= ix.value < d:
-        return iter(((binding, [int(ix.value)]),))
+    elif t is A.Num and ix.unit is None and ix.value.denominator == 1 and 0 <= ix.value.numerator < d:
+        return iter(((binding, [ix.value.numerator]),))
     return None
 
 
-def _indices(ctx: Any, seg: A.Seg, dims: tuple[int, ...], binding: dict, text: str) -> Iterator[tuple[dict, list[int]]]:
+def _indices(ctx: Any, seg: A.Seg, dims: tuple[int, ...], binding: dict, text: Any) -> Iterator[tuple[dict, list[int]]]:
     if len(seg.indices) > len(dims):
         raise DiagnosticError(error("SN0204", f"`{text}` has {len(dims)} dimension(s) but {len(seg.indices)} indices are given",
                                     seg.span, hint="remove the extra index"))
