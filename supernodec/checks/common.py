@@ -426,9 +426,10 @@ CLASS_CHUNK = 1 << 21   # links per slice of the supernode tables
 
 def supernode_classes(design: Design, lengths: bool) -> np.ndarray | None:
     """Per supernode: a class number, equal exactly when two supernodes have equal device
-    parts and equal links (relative to their first device). Tables are compared, not
-    hashed; None when the device table's supernode column does not match the ranges."""
-    def make() -> np.ndarray | None:
+    parts and equal links (relative to their first device; with `lengths`, equal cable
+    lengths too). Tables are compared, not hashed; None when the device table's supernode
+    column does not match the supernodes' ranges."""
+    def make() -> tuple[np.ndarray, np.ndarray] | None:
         sn, sns = design.devices.supernode, design.supernodes
         first = np.array([s.first_device for s in sns], np.int64)
         size = np.array([s.end_device - s.first_device for s in sns], np.int64)
@@ -437,10 +438,13 @@ def supernode_classes(design: Design, lengths: bool) -> np.ndarray | None:
         L = design.links
         ka = sn[L.a]
         ids = np.flatnonzero((ka == sn[L.b]) & (ka >= 0))
-        ids = ids[np.argsort(ka[ids], kind="stable")]
+        k = ka[ids]
+        if k.size and (k[1:] < k[:-1]).any():
+            ids = ids[np.argsort(k, kind="stable")]
         ends = np.cumsum(np.bincount(ka[ids], minlength=len(sns)))
-        return _classes(design, ids, np.concatenate([[0], ends]), first, size, lengths)
-    return cached(design, f"sn-classes:{lengths}", make)
+        return _classes(design, ids, np.concatenate([[0], ends]), first, size)
+    both = cached(design, "sn-classes", make)
+    return None if both is None else both[int(lengths)]
 
 
 def _ranges_match(sn: np.ndarray, first: np.ndarray, size: np.ndarray) -> bool:
@@ -452,31 +456,44 @@ def _ranges_match(sn: np.ndarray, first: np.ndarray, size: np.ndarray) -> bool:
     return bool(np.array_equal(expected, sn))
 
 
-def _classes(design: Design, ids: np.ndarray, bounds: np.ndarray, first: np.ndarray, size: np.ndarray,
-             lengths: bool) -> np.ndarray:
+class _Classes:
+    """Class numbers of items compared exactly within buckets of a cheap key."""
+
+    def __init__(self) -> None:
+        self.reps: dict[tuple, list[tuple[int, tuple[np.ndarray, ...]]]] = {}
+        self.n = 0
+
+    def number(self, key: tuple, arrays: tuple[np.ndarray, ...]) -> int:
+        cands = self.reps.setdefault(key, [])
+        for c, rep in cands:
+            if all(np.array_equal(x, y) for x, y in zip(rep, arrays)):
+                return c
+        cands.append((self.n, tuple(x.copy() for x in arrays)))
+        self.n += 1
+        return self.n - 1
+
+
+def _classes(design: Design, ids: np.ndarray, bounds: np.ndarray, first: np.ndarray,
+             size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(class without lengths, class with lengths) per supernode."""
     part = design.devices.part
-    reps: dict[tuple, list[tuple[int, np.ndarray, np.ndarray]]] = {}
-    out = np.zeros(first.size, np.int64)
+    plain, timed = _Classes(), _Classes()
+    out = np.zeros((2, first.size), np.int64)
     k = 0
     while k < first.size:
-        stop = int(np.searchsorted(bounds, bounds[k] + CLASS_CHUNK, side="right")) - 1
-        stop = max(stop, k + 1)
-        chunk = ids[bounds[k]:bounds[stop]]
-        table = _link_table(design, chunk, np.repeat(first[k:stop], np.diff(bounds[k:stop + 1])), lengths)
-        prints = _fingerprints(table, bounds[k:stop + 1] - bounds[k])
+        stop = max(int(np.searchsorted(bounds, bounds[k] + CLASS_CHUNK, side="right")) - 1, k + 1)
+        rel = bounds[k:stop + 1] - bounds[k]
+        table = _link_table(design, ids[bounds[k]:bounds[stop]], np.repeat(first[k:stop], np.diff(rel)), True)
+        shape_prints = _fingerprints(table[:, :-1], rel)
+        length_prints = _fingerprints(table[:, -1:], rel)
         for j in range(k, stop):
-            rows = table[bounds[j] - bounds[k]:bounds[j + 1] - bounds[k]]
+            rows = table[rel[j - k]:rel[j - k + 1]]
             parts = part[first[j]:first[j] + size[j]]
-            cands = reps.setdefault((int(size[j]), rows.shape[0], int(prints[j - k])), [])
-            for c, p, r in cands:
-                if np.array_equal(p, parts) and np.array_equal(r, rows):
-                    out[j] = c
-                    break
-            else:
-                out[j] = sum(len(v) for v in reps.values())
-                cands.append((int(out[j]), parts.copy(), rows.copy()))
+            c = plain.number((int(size[j]), rows.shape[0], int(shape_prints[j - k])), (parts, rows[:, :-1]))
+            out[0, j] = c
+            out[1, j] = timed.number((c, int(length_prints[j - k])), (rows[:, -1],))
         k = stop
-    return out
+    return out[0], out[1]
 
 
 def _fingerprints(table: np.ndarray, bounds: np.ndarray) -> np.ndarray:

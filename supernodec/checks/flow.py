@@ -53,17 +53,17 @@ def max_flow(design: Design, lo: int, hi: int, side_a: np.ndarray, side_b: np.nd
     if not (arcs[0].any() or arcs[1].any()):
         return Flow(0, True, np.zeros(0, np.int64))
     unit = int(np.gcd.reduce(cap[arcs[0] | arcs[1]]))
-    out_cap = _sum_by(a[arcs[0]], cap[arcs[0]] // unit, n) + _sum_by(b[arcs[1]], cap[arcs[1]] // unit, n)
+    a_nodes = np.flatnonzero(in_a)
+    b_nodes = np.flatnonzero(in_b)
+    out_a = _side_sums(a, b, cap // unit, arcs, a_nodes, n)
     exact = True
-    total = int(out_cap[in_a].sum())
+    total = int(out_a.sum())
     if total > INT32_MAX:
         unit *= math.ceil(total / INT32_MAX)
         exact = False
-    a_nodes = np.flatnonzero(in_a)
-    b_nodes = np.flatnonzero(in_b)
+        out_a = _side_sums(a, b, cap // unit, arcs, a_nodes, n)
     cu = cap // unit
-    out_a = (_sum_by(a[arcs[0]], cu[arcs[0]], n) + _sum_by(b[arcs[1]], cu[arcs[1]], n))[a_nodes]
-    in_bb = (_sum_by(b[arcs[0]], cu[arcs[0]], n) + _sum_by(a[arcs[1]], cu[arcs[1]], n))[b_nodes]
+    in_bb = _side_sums(b, a, cu, arcs, b_nodes, n)
     live = ~_dead_end(design, lo, ids, in_a, in_b)
     ab, ba = arcs[0] & live, arcs[1] & live
     u = np.concatenate([a[ab], b[ba]])
@@ -83,6 +83,17 @@ def max_flow(design: Design, lo: int, hi: int, side_a: np.ndarray, side_b: np.nd
     reach = _source_side(g, res.flow, s)
     cut = np.unique(lid[reach[u] & ~reach[v]])
     return Flow(int(res.flow_value) * unit, exact, cut, int((~reach[a_nodes]).sum()), int(reach[b_nodes].sum()))
+
+
+def _side_sums(a: np.ndarray, b: np.ndarray, cu: np.ndarray, arcs: list[np.ndarray], nodes: np.ndarray,
+               n: int) -> np.ndarray:
+    """Per node of `nodes`: the capacity of the arcs a->b (arcs[0]) and b->a (arcs[1]) at
+    their `a` end (swap `a` and `b` for the arcs in)."""
+    on = np.zeros(n, bool)
+    on[nodes] = True
+    ab = arcs[0] & on[a]
+    ba = arcs[1] & on[b]
+    return (_sum_by(a[ab], cu[ab], n) + _sum_by(b[ba], cu[ba], n))[nodes]
 
 
 def _sum_by(node: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:

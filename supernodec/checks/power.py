@@ -49,7 +49,13 @@ def _media_ends(design: Design) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         z = np.zeros(0, np.int64)
         return z, z, z
     ids = np.flatnonzero(has)
-    _, first = np.unique(L.cable[ids], return_index=True)
+    cab = L.cable[ids]
+    if int(cab.max()) <= 4 * cab.size:                  # dense cable ids: first link of each by index
+        first = np.full(int(cab.max()) + 1, ids.size, np.int64)
+        np.minimum.at(first, cab, np.arange(ids.size))
+        first = np.sort(first[first < ids.size])
+    else:
+        _, first = np.unique(cab, return_index=True)
     k = ids[first]
     return L.medium[k].astype(np.int64), L.a[k].astype(np.int64), L.b[k].astype(np.int64)
 
@@ -61,7 +67,13 @@ def _sum_by(keys: np.ndarray, parts: np.ndarray, n_keys: int, design: Design,
     if not ok.any():
         return
     width = len(design.parts) + 1
-    combo, cnt = np.unique(keys[ok].astype(np.int64) * width + parts[ok], return_counts=True)
+    codes = keys[ok].astype(np.int64) * width + parts[ok]
+    if int(codes.min()) >= 0 and n_keys * width <= max(4 * codes.size, 1 << 16):   # few codes: count by index
+        cnt = np.bincount(codes, minlength=n_keys * width)
+        combo = np.flatnonzero(cnt)
+        cnt = cnt[combo]
+    else:
+        combo, cnt = np.unique(codes, return_counts=True)
     for c, n in zip(combo.tolist(), cnt.tolist()):
         key, part = divmod(c, width)
         p = design.parts[part].power
