@@ -148,7 +148,8 @@ _TIME = {"ps": Fraction(1, 10**12), "ns": Fraction(1, 10**9), "us": Fraction(1, 
 def _information_and_rate_units() -> dict[str, tuple[Fraction, Dim]]:
     table: dict[str, tuple[Fraction, Dim]] = {}
     for prefix, f in [("", 1), *_SI.items()]:
-        for name in (f"{prefix}b", f"{prefix}bit"):
+        # a bare `b` is not a unit (a bit or a byte?): `bit` is
+        for name in (f"{prefix}b", f"{prefix}bit") if prefix else ("bit",):
             table[name] = (Fraction(f), INFO)
         table[f"{prefix}B"] = (Fraction(8 * f), INFO)
         for name in (f"{prefix}b/s", f"{prefix}bit/s", f"{prefix}bps"):
@@ -177,13 +178,13 @@ def _physical_units() -> dict[str, tuple[Fraction, Dim]]:
     table["U"] = (Fraction(1), RACK_UNITS)
     table["USD"] = (Fraction(1), USD)
     table["CNY"] = (Fraction(1), CNY)
-    table["%"] = (Fraction(1, 100), DIMENSIONLESS)
     return table
 
 
 UNITS: Mapping[str, tuple[Fraction, Dim]] = MappingProxyType(
     {**_information_and_rate_units(), **_physical_units()})
-"""Every unit spelling: factor to base units and dimension."""
+"""Every unit spelling: factor to base units and dimension. The lexer's UNIT terminal
+(grammar/supernodec.lark) takes exactly these (tests/test_bugfix_units.py)."""
 
 UNIT_NAMES: tuple[str, ...] = tuple(sorted(UNITS))
 
@@ -320,7 +321,7 @@ class Quantity:
         if unit is None:
             return _format_natural(self)
         number = format_number(self.to(unit))
-        return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
+        return f"{number} {unit}"
 
     def __str__(self) -> str:
         return self.format()

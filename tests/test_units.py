@@ -117,7 +117,7 @@ def test_case_matters() -> None:
     ("bytes", INFO), ("kB", INFO), ("PB", INFO), ("KiB", INFO), ("PiB", INFO),
     ("Tb", INFO), ("U", RACK_UNITS), ("USD", USD), ("CNY", CNY),
     ("ns/m", DELAY_PER_LENGTH), ("ps/m", DELAY_PER_LENGTH), ("us/km", DELAY_PER_LENGTH),
-    ("%", DIMENSIONLESS), ("TBps", RATE), ("Pb/s", RATE),
+    ("TBps", RATE), ("Pb/s", RATE), ("GW", POWER), ("Gbit", INFO), ("kBps", RATE),
 ])
 def test_unit_dimensions(unit: str, dim: Dim) -> None:
     assert parse_unit(unit)[1] == dim
@@ -129,7 +129,6 @@ def test_unit_factors() -> None:
     assert quantity(1, "km") == quantity(10**6, "mm")
     assert quantity(5, "ns/m") * quantity(1, "km") == quantity(5, "us")
     assert quantity(1, "us/km") == quantity(1, "ns/m")
-    assert quantity(50, "%") == Fraction(1, 2)
     assert quantity(1, "GiB") == quantity(1024, "MiB")
     assert quantity(1, "GB") == quantity(1000, "MB") != quantity(1, "GiB")
 
@@ -190,7 +189,7 @@ def test_mixed_dimensions_in_containers() -> None:
 def test_products_and_quotients() -> None:
     rate, time = quantity(400, "Gb/s"), quantity(1, "us")
     assert (rate * time).dim == INFO
-    assert rate * time == quantity(400_000, "b")
+    assert rate * time == quantity(400_000, "bit")
     assert (rate / quantity(100, "Gb/s")) == 4
     assert (rate / quantity(100, "Gb/s")).is_dimensionless
     assert 2 * rate == rate * 2 == rate + rate
@@ -230,7 +229,6 @@ def test_dimensionless_compares_with_numbers() -> None:
     q = quantity(3)
     assert q == 3 and q == Fraction(3) and hash(q) == hash(3)
     assert q < 4 and q >= Fraction(5, 2)
-    assert quantity(50, "%") < 1
 
 
 @given(st.fractions(), st.fractions(), st.fractions())
@@ -264,7 +262,6 @@ def test_describe() -> None:
     ("392", "GB/s", "Gb/s", "3136 Gb/s"),
     ("1.8", "TB/s", "TB/s", "1.8 TB/s"),
     ("1", "us", None, "1 us"),
-    ("50", "%", "%", "50%"),
 ])
 def test_format_in_unit(number: str, unit: str, target: str | None, text: str) -> None:
     assert quantity(number, unit).format(target) == text
