@@ -146,6 +146,9 @@ def _import(prog: Program, info: ModuleInfo, imp: A.Import, loader: Loader,
 def _collect(info: ModuleInfo, diags: list[Diagnostic]) -> None:
     seen: dict[str, Span | None] = {}
     for s in info.ast.body:
+        if not isinstance(s, (A.Decl, A.Param, A.Let, A.Import)) or getattr(s, "kind", None) == "hall":
+            diags.append(_misplaced(s))
+            continue
         name = getattr(s, "name", None)
         if not isinstance(s, (A.Decl, A.Param, A.Let)) or name is None:
             continue
@@ -163,6 +166,28 @@ def _collect(info: ModuleInfo, diags: list[Diagnostic]) -> None:
             info.params[name] = s
         else:
             info.lets[name] = s
+
+
+_INSIDE = "belongs inside a template or the center"
+_MOVE_IN = "move it into the `center` block or a template (`node`, `supernode`, `fabric`, `pod`)"
+_MISPLACED = {
+    A.Member: ("a member", _INSIDE, _MOVE_IN), A.Group: ("a group", _INSIDE, _MOVE_IN),
+    A.Connect: ("`connect`", _INSIDE, _MOVE_IN), A.For: ("`for`", _INSIDE, _MOVE_IN),
+    A.If: ("`if`", _INSIDE, _MOVE_IN), A.Place: ("`place`", _INSIDE, _MOVE_IN),
+    A.Memory: ("`unified memory`", _INSIDE, _MOVE_IN), A.Require: ("`require`", _INSIDE, _MOVE_IN),
+    A.Mgmt: ("`mgmt`", _INSIDE, _MOVE_IN), A.Decl: ("a `hall`", _INSIDE, _MOVE_IN),
+    A.RowDecl: ("a `row`", "belongs inside a `hall`", "put it in a `hall` block of the center"),
+    A.PortDecl: ("a port group", "belongs inside a part", "declare it in a part such as `switch S { port p: UB @ 1 Gb/s }`"),
+    A.Field: ("a field", "belongs inside a part, a template, the center or a hall",
+              "to name a value at the top level, write `param` or `let`"),
+}
+
+
+def _misplaced(s: A.Stmt) -> Diagnostic:
+    """A statement that parses at the top level of a module but has no meaning there."""
+    what, where, hint = _MISPLACED.get(type(s), ("this statement", _INSIDE, _MOVE_IN))
+    return error("SN0002", f"{what} {where}, not at the top level", s.span, label="not allowed at the top level",
+                 hint=hint)
 
 
 def lookup_decl(prog: Program, info: ModuleInfo, name: A.Name) -> tuple[ModuleInfo | None, A.Decl | None, str]:
