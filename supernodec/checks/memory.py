@@ -8,6 +8,9 @@ The layout itself (deterministic order, declared alignment) is `ir.memory_map`; 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
+
+import numpy as np
 
 from ..diagnostics import Diagnostic, error, warning
 from ..ir.memory_map import address_maps
@@ -27,15 +30,30 @@ def _bytes(n: int) -> str:
 def check_memory(design: Design) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     seen: set[object] = set()
-    for decl, amap in zip(design.memory, address_maps(design)):
+    clean: set[tuple] = set()
+    sizes = np.array([p.memory or 0 for p in design.parts] + [0], dtype=object)
+    for decl in design.memory:
         key = (decl.span.file, decl.span.start) if decl.span else id(decl)
         if key in seen:     # one report per declaration: instances of a template are identical
             continue
-        found = _one(design, decl, amap)
+        shape = _shape(design, decl, sizes)
+        if (key, shape) in clean:   # the same layout as an instance without findings
+            continue
+        found = _one(design, decl, address_maps(replace(design, memory=(decl,)))[0])
         if found:
             seen.add(key)
+        else:
+            clean.add((key, shape))
         out += found
     return out
+
+
+def _shape(design: Design, decl, sizes: np.ndarray) -> tuple:  # noqa: ANN001
+    """What a map's findings depend on: width, alignment, the members' memory sizes in
+    order, and which members repeat (ids relative to the first)."""
+    m = decl.members.astype(np.int64)
+    rel = m - (m[0] if m.size else 0)
+    return (decl.width_bits, decl.align, tuple(sizes[design.devices.part[m]].tolist()), rel.tobytes())
 
 
 def _one(design: Design, decl, amap: dict) -> list[Diagnostic]:  # noqa: ANN001
