@@ -178,18 +178,28 @@ def _compile_cmd(args: argparse.Namespace) -> int:
     if not Path(args.file).is_file():
         raise UsageError(f"no such file: {args.file}")
     clock = PhaseClock(_progress_display(args, t0))
-    res = compile_spec(args.file, loader, Options(overrides, limits, progress=clock))
-    clock.close()
-    failed = _print_diags(args, res.diagnostics, res.sources)
-    code = EXIT_SPEC if res.design is None or failed else EXIT_OK
-    if code == EXIT_OK and args.cmd == "stats":
-        from .stats import design_stats, render_stats
-        s = design_stats(res.design)
-        sys.stdout.write(json.dumps(s, indent=2, sort_keys=True) + "\n" if args.json else render_stats(s))
-    elif code == EXIT_OK and args.cmd == "build":
-        clock.display = _progress_display(args, t0)
-        code = _build(args, res, clock)
+    building = args.cmd == "build"
+    res = compile_spec(args.file, loader, Options(overrides, limits, run_checks=not building, progress=clock))
+    build = _Build(args, res) if building and res.design is not None else None
+    try:
+        if build is not None:
+            build.start_early()          # two processes: the child emits while the checks run here
+            from .driver import add_checks
+            res = add_checks(res, args.file, clock)
         clock.close()
+        failed = _print_diags(args, res.diagnostics, res.sources)
+        code = EXIT_SPEC if res.design is None or failed else EXIT_OK
+        if code == EXIT_OK and args.cmd == "stats":
+            from .stats import design_stats, render_stats
+            s = design_stats(res.design)
+            sys.stdout.write(json.dumps(s, indent=2, sort_keys=True) + "\n" if args.json else render_stats(s))
+        elif code == EXIT_OK and build is not None:
+            clock.display = _progress_display(args, t0)
+            code = build.run(clock)
+            clock.close()
+    finally:
+        if build is not None:
+            build.abandon()              # a failed check or an error: no output, the old one untouched
     if args.timings:
         sys.stderr.write(format_timings(clock.timings, clock.peaks, time.perf_counter() - t0))
     return code
@@ -215,56 +225,90 @@ def _print_diags(args: argparse.Namespace, diags: list[Diagnostic], sources: dic
     return errors or (args.strict and warnings)
 
 
-def _build(args: argparse.Namespace, res: Any, clock: PhaseClock) -> int:
-    from .emit import COST, EMITTERS, load_all, prepare
-    load_all()
-    names = list(EMITTERS)
-    if args.emit:
-        wanted = [n.strip() for n in args.emit.split(",") if n.strip()]
-        bad = [n for n in wanted if n not in EMITTERS]
-        if bad:
-            raise UsageError(f"unknown output(s) {', '.join(bad)}; outputs: {', '.join(EMITTERS)}")
-        names = [n for n in names if n in wanted]
-    from .parallel import ChildFailed, jobs_for, run_emitters
-    from .driver import internal_error
-    staging = Staging(Path(args.out))
-    try:
-        clock.begin("emit", sum(COST.get(n, 1) for n in names))
+class _Build:
+    """The emit and write phases of `build`: every emitter streams its artifacts into a
+    staging folder that replaces the output only when all of them succeeded."""
+
+    def __init__(self, args: argparse.Namespace, res: Any) -> None:
+        from .emit import COST, EMITTERS, USES, load_all
+        load_all()
+        self.args, self.res, self.design = args, res, res.design
+        self.emitters, self.cost, self.uses = EMITTERS, COST, USES
+        self.names = list(EMITTERS)
+        self.staging: Staging | None = None
+        self.early: Any = None      # parallel.Emitting, once the child runs
+
+    def _select(self) -> None:
+        if self.args.emit:
+            wanted = [n.strip() for n in self.args.emit.split(",") if n.strip()]
+            bad = [n for n in wanted if n not in self.emitters]
+            if bad:
+                raise UsageError(f"unknown output(s) {', '.join(bad)}; outputs: {', '.join(self.emitters)}")
+            self.names = [n for n in self.names if n in wanted]
+        if self.staging is None:
+            self.staging = Staging(Path(self.args.out))
+
+    def start_early(self) -> None:
+        """Fork the emitter child now when the design is big enough for two processes and
+        valid so far; any usage error (bad `--emit`, `-o`) waits to be reported after the checks."""
+        from . import parallel
+        if any(d.is_error for d in self.res.diagnostics):
+            return
+        try:
+            self._select()
+        except UsageError:
+            return
+        if parallel.jobs_for(len(self.design.links), len(self.names)) < 2:
+            return
+        assert self.staging is not None
+        self.early = parallel.start(self.design, self.names, self.emitters, self.cost, self.uses, self.args.file,
+                                    self.staging.write)
+
+    def abandon(self) -> None:
+        if self.early is not None:
+            self.early.abandon()
+        if self.staging is not None:
+            self.staging.discard()
+
+    def run(self, clock: PhaseClock) -> int:
+        from .driver import internal_error
+        from .parallel import ChildFailed, run_emitters
+        args = self.args
+        self._select()
+        assert self.staging is not None
+        clock.begin("emit", sum(self.cost.get(n, 1) for n in self.names))
 
         def done(n: str, seconds: float) -> None:
             clock.record(f"emit/{n}", seconds)
-            clock.advance(COST.get(n, 1))
-        jobs = jobs_for(len(res.design.links), len(names))
-        if jobs > 1:    # what several emitters share, computed once before the processes split
-            t = time.perf_counter()
-            prepare(res.design, names)
-            clock.record("emit/(shared)", time.perf_counter() - t)
+            clock.advance(self.cost.get(n, 1))
         try:
-            out = run_emitters(res.design, names, EMITTERS, COST, args.file, done, staging.write, jobs)
-        except ChildFailed as e:
+            try:
+                if self.early is not None:
+                    out = self.early.finish(done)
+                else:
+                    out = run_emitters(self.design, self.names, self.emitters, args.file, done, self.staging.write)
+            except ChildFailed as e:
+                clock.close()
+                _print_diags(args, [internal_error(e, args.file)], self.res.sources)
+                return EXIT_SPEC
+            if out.write_error is not None:
+                raise out.write_error
+            failed = [n for n in self.names if n in out.errors]
+            if failed:   # the first failing emitter in registry order, as a sequential run reports it
+                clock.close()
+                _print_diags(args, [out.errors[failed[0]]], self.res.sources)
+                return EXIT_SPEC
+            clock.begin("write")
+            paths = [p for n in self.names for p in out.paths[n]]
+            self.staging.commit(paths)
+        except OSError as e:    # a full disk, a read-only folder: the old output is untouched
             clock.close()
-            _print_diags(args, [internal_error(e, args.file)], res.sources)
+            print(f"supernodec: cannot write `{args.out}`: {e.strerror or e}", file=sys.stderr)
             return EXIT_SPEC
-        if out.write_error is not None:
-            raise out.write_error
-        failed = [n for n in names if n in out.errors]
-        if failed:   # the first failing emitter in registry order, as a sequential run reports it
-            clock.close()
-            _print_diags(args, [out.errors[failed[0]]], res.sources)
-            return EXIT_SPEC
-        clock.begin("write")
-        paths = [p for n in names for p in out.paths[n]]
-        staging.commit(paths)
-    except OSError as e:    # a full disk, a read-only folder: the old output is untouched
-        clock.close()
-        print(f"supernodec: cannot write `{args.out}`: {e.strerror or e}", file=sys.stderr)
-        return EXIT_SPEC
-    finally:
-        staging.discard()
-    clock.end()
-    if not args.quiet and args.format != "json":
-        print(f"wrote {len(paths)} files to {args.out}/", file=sys.stderr)
-    return EXIT_OK
+        clock.end()
+        if not args.quiet and args.format != "json":
+            print(f"wrote {len(paths)} files to {args.out}/", file=sys.stderr)
+        return EXIT_OK
 
 
 # What a build writes at the top of its folder; a folder holding none of these is not replaced.

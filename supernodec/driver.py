@@ -68,14 +68,35 @@ def _compile(path: str, loader: Loader, opts: Options, clock: PhaseClock) -> Com
         if design is not None and opts.run_checks:
             diags += run_checks(design, clock)
         return CompileResult(design, _sorted(diags), sources, prog)
-    except RecursionError:
-        return CompileResult(None, [error("SN0208", "the spec nests too deeply to compile", None, path=path,
-                                          hint="flatten nested templates or expressions")], sources, prog)
-    except MemoryError:
-        return CompileResult(None, [error("SN0207", "the spec needs more memory than this machine has", None, path=path,
-                                          hint="lower the sizes or the limits (--max-devices, --max-links)")], sources, prog)
     except Exception as e:  # noqa: BLE001 - the one place where bugs become diagnostics
-        return CompileResult(None, [internal_error(e, path)], sources, prog)
+        return CompileResult(None, [_failure(e, path)], sources, prog)
+
+
+def add_checks(res: CompileResult, path: str, clock: PhaseClock | None = None) -> CompileResult:
+    """`res`, compiled with `run_checks=False`, with the checks run as `compile_spec` runs them
+    (the CLI's two-process build starts emitting first and runs the checks with this)."""
+    if res.design is None:
+        return res
+    clock = clock if clock is not None else PhaseClock()
+    try:
+        out = CompileResult(res.design, _sorted(res.diagnostics + run_checks(res.design, clock)), res.sources, res.program)
+    except Exception as e:  # noqa: BLE001 - as in `_compile`
+        out = CompileResult(None, [_failure(e, path)], res.sources, res.program)
+    clock.end()
+    out.timings.update({**res.timings, **clock.timings})
+    out.peaks.update({**res.peaks, **clock.peaks})
+    return out
+
+
+def _failure(e: Exception, path: str) -> Diagnostic:
+    """The diagnostic for an exception that escaped a stage."""
+    if isinstance(e, RecursionError):
+        return error("SN0208", "the spec nests too deeply to compile", None, path=path,
+                     hint="flatten nested templates or expressions")
+    if isinstance(e, MemoryError):
+        return error("SN0207", "the spec needs more memory than this machine has", None, path=path,
+                     hint="lower the sizes or the limits (--max-devices, --max-links)")
+    return internal_error(e, path)
 
 
 def run_checks(design: Design, clock: PhaseClock | None = None) -> list[Diagnostic]:

@@ -71,3 +71,43 @@ def test_failing_emitters_report_the_first_in_registry_order(monkeypatch: pytest
     assert code == 1
     assert "SN0901" in err and "ZeroDivisionError: zz-first" in err and "zz-second" not in err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not TWO, reason="needs fork and two cores")
+def test_a_failing_check_stops_the_early_emitter_process_and_writes_nothing(monkeypatch: pytest.MonkeyPatch,
+                                                                            tmp_path: Path) -> None:
+    """With two processes the child starts emitting before the checks run; a check error
+    kills it and leaves the old output byte-identical, without temp folders."""
+    from supernodec import driver
+    from supernodec.diagnostics import error
+    out = tmp_path / "out"
+    assert _build(monkeypatch, out, "2")[0] == 0
+    before = _tree(out)
+    load_all()
+    pids = tmp_path / "pids"
+
+    def endless(design):  # type: ignore[no-untyped-def]
+        with open(pids, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        time.sleep(60)
+        return []
+    for name in ("zz-one", "zz-two"):
+        monkeypatch.setitem(EMITTERS, name, endless)
+        monkeypatch.setitem(COST, name, 1000)
+
+    def failing_checks(design, clock=None):  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + 30
+        while not pids.exists() and time.monotonic() < deadline:   # the child is emitting
+            time.sleep(0.05)
+        return [error("SN0402", "a check failed", None, path=EXAMPLE)]
+    monkeypatch.setattr(driver, "run_checks", failing_checks)
+    t = time.monotonic()
+    code, err = _build(monkeypatch, out, "2")
+    assert code == 1 and "a check failed" in err
+    assert time.monotonic() - t < 30          # the child was not waited for
+    child = int(pids.read_text().split()[0])
+    assert child != os.getpid()
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "pids"]

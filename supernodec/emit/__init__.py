@@ -12,7 +12,7 @@ emitter computed, so calling it twice writes the same bytes.
 
 `uses` names the cached computations an emitter shares with others (the host
 inventory of the deployment emitters); a runner that splits emitters over
-processes computes them once before it forks (`prepare`).
+processes keeps those emitters together, so each is computed once.
 """
 
 from __future__ import annotations
@@ -76,16 +76,6 @@ def emitter(name: str, cost: int = 1, uses: tuple[Callable[[Design], Any], ...] 
         USES[name] = uses
         return fn
     return deco
-
-
-def prepare(design: Design, names: Iterable[str]) -> None:
-    """Compute once the cached values that the emitters `names` share."""
-    done: set[Any] = set()
-    for n in names:
-        for fn in USES.get(n, ()):
-            if fn not in done:
-                done.add(fn)
-                fn(design)
 
 
 def load_all() -> dict[str, Emitter]:
