@@ -191,77 +191,86 @@ class _Binder:
             self.stmt(info, s, env, ms, owner)
 
     def stmt(self, info: ModuleInfo, s: Any, env: list[dict], ms: _MScope, owner: Any) -> None:
-        text = info.source.text
-        t = type(s)
-        if t is A.Let:
-            self.expr(info, s.value, env)
-            env[-1][s.name] = self.declare(info, s, "let", s.name, _after_word(text, s.span, "let", s.name), env[-1])
-        elif t is A.Member:
-            self.member(info, s, env, ms)
-        elif t is A.Group:
-            self.declare(info, s, "group", s.name, _name_at(info, s.span, s.name), ms.names)
-            for e in s.dims:
-                self.expr(info, e, env)
-            self.body(info, s.body, env + [{}], self.mscope(info.path, s.body, ms), owner)
-        elif t is A.For:
-            self.expr(info, s.iter, env)
-            frame: dict[str, Key] = {}
-            frame[s.var] = self.declare(info, s, "var", s.var, _after_word(text, s.span, "for", s.var), frame)
-            self.body(info, s.body, env + [frame], ms, owner)
-        elif t is A.If:
-            self.expr(info, s.cond, env)
-            self.branches(info, s, env, ms, owner)
-        elif t is A.Connect:
-            pat: dict[str, Key] = {}
-            self.ref(info, s, s.a, env, pat, ms)
-            self.ref(info, s, s.b, env, pat, ms)
-            for o in s.options:
-                if o.name == "medium" and isinstance(o.value, A.Name):
-                    self.type_name(info, o.value)
-                elif o.value is not None:
-                    self.expr(info, o.value, env)
-        elif t is A.Place:
-            pat = {}
-            self.ref(info, s, s.what, env, pat, ms)
-            self.ref(info, s, s.where, env, pat, ms)
-            if s.at is not None:
-                self.expr(info, s.at, env + [pat])
-        elif t is A.Require:
-            for ra in s.args:
-                for r in (ra.ref,) + ((ra.other,) if ra.other is not None else ()):
-                    self.selector(info, s, r, env, ms)
-            if s.bound is not None:
-                self.expr(info, s.bound, env)
-        elif t is A.Memory:
-            for r in s.over:
+        handler = _STATEMENTS.get(type(s))
+        if handler is not None:
+            getattr(self, handler)(info, s, env, ms, owner)
+
+    def let_(self, info: ModuleInfo, s: A.Let, env: list[dict], ms: _MScope, owner: Any) -> None:
+        self.expr(info, s.value, env)
+        at = _after_word(info.source.text, s.span, "let", s.name)
+        env[-1][s.name] = self.declare(info, s, "let", s.name, at, env[-1])
+
+    def member_(self, info: ModuleInfo, s: A.Member, env: list[dict], ms: _MScope, owner: Any) -> None:
+        self.member(info, s, env, ms)
+
+    def group_(self, info: ModuleInfo, s: A.Group, env: list[dict], ms: _MScope, owner: Any) -> None:
+        self.declare(info, s, "group", s.name, _name_at(info, s.span, s.name), ms.names)
+        self.exprs(info, s.dims, env)
+        self.body(info, s.body, env + [{}], self.mscope(info.path, s.body, ms), owner)
+
+    def for_(self, info: ModuleInfo, s: A.For, env: list[dict], ms: _MScope, owner: Any) -> None:
+        self.expr(info, s.iter, env)
+        frame: dict[str, Key] = {}
+        frame[s.var] = self.declare(info, s, "var", s.var, _after_word(info.source.text, s.span, "for", s.var), frame)
+        self.body(info, s.body, env + [frame], ms, owner)
+
+    def if_(self, info: ModuleInfo, s: A.If, env: list[dict], ms: _MScope, owner: Any) -> None:
+        self.expr(info, s.cond, env)
+        self.branches(info, s, env, ms, owner)
+
+    def connect_(self, info: ModuleInfo, s: A.Connect, env: list[dict], ms: _MScope, owner: Any) -> None:
+        pat: dict[str, Key] = {}
+        self.ref(info, s, s.a, env, pat, ms)
+        self.ref(info, s, s.b, env, pat, ms)
+        for o in s.options:
+            if o.name == "medium" and isinstance(o.value, A.Name):
+                self.type_name(info, o.value)
+            else:
+                self.exprs(info, (o.value,), env)
+
+    def place_(self, info: ModuleInfo, s: A.Place, env: list[dict], ms: _MScope, owner: Any) -> None:
+        pat: dict[str, Key] = {}
+        self.ref(info, s, s.what, env, pat, ms)
+        self.ref(info, s, s.where, env, pat, ms)
+        self.exprs(info, (s.at,), env + [pat])
+
+    def require_(self, info: ModuleInfo, s: A.Require, env: list[dict], ms: _MScope, owner: Any) -> None:
+        for ra in s.args:
+            for r in (ra.ref,) + ((ra.other,) if ra.other is not None else ()):
                 self.selector(info, s, r, env, ms)
-            for e in (s.width, s.align):
-                if e is not None:
-                    self.expr(info, e, env)
-        elif t is A.Mgmt:
-            pat = {}
-            self.ref(info, s, s.target, env, pat, ms)
-            self.expr(info, s.value, env + [pat])
-            if isinstance(s.value, A.Str) and s.value.span is not None:
-                self.interpolations(info, s.value, env + [pat])
-        elif t is A.Decl:
-            self.declare(info, s, "hall" if s.kind == "hall" else "decl", s.name,
-                         s.name_span.start if s.name_span else None, ms.names)
-            self.body(info, s.body, env, self.mscope(info.path, s.body, None), s)
-        elif t is A.RowDecl:
-            self.declare(info, s, "row", s.name, _after_word(text, s.span, "row", s.name), ms.names)
-            for e in (s.slots, s.pitch, s.at):
-                if e is not None:
-                    self.expr(info, e, env)
-        elif t is A.PortDecl:
-            self.declare(info, s, "port", s.name, _after_word(text, s.span, "port", s.name), owner)
-            for e in (s.count, s.rate, s.lanes):
-                if e is not None:
-                    self.expr(info, e, env)
-        elif t is A.Field:
-            self.expr(info, s.value, env)
-        elif t is A.Param and s.default is not None:
-            self.expr(info, s.default, env)
+        self.exprs(info, (s.bound,), env)
+
+    def memory_(self, info: ModuleInfo, s: A.Memory, env: list[dict], ms: _MScope, owner: Any) -> None:
+        for r in s.over:
+            self.selector(info, s, r, env, ms)
+        self.exprs(info, (s.width, s.align), env)
+
+    def mgmt_(self, info: ModuleInfo, s: A.Mgmt, env: list[dict], ms: _MScope, owner: Any) -> None:
+        pat: dict[str, Key] = {}
+        self.ref(info, s, s.target, env, pat, ms)
+        self.expr(info, s.value, env + [pat])
+        if isinstance(s.value, A.Str) and s.value.span is not None:
+            self.interpolations(info, s.value, env + [pat])
+
+    def decl_(self, info: ModuleInfo, s: A.Decl, env: list[dict], ms: _MScope, owner: Any) -> None:
+        """A declaration inside a body: a hall in the center."""
+        self.declare(info, s, "hall" if s.kind == "hall" else "decl", s.name,
+                     s.name_span.start if s.name_span else None, ms.names)
+        self.body(info, s.body, env, self.mscope(info.path, s.body, None), s)
+
+    def row_(self, info: ModuleInfo, s: A.RowDecl, env: list[dict], ms: _MScope, owner: Any) -> None:
+        self.declare(info, s, "row", s.name, _after_word(info.source.text, s.span, "row", s.name), ms.names)
+        self.exprs(info, (s.slots, s.pitch, s.at), env)
+
+    def port_(self, info: ModuleInfo, s: A.PortDecl, env: list[dict], ms: _MScope, owner: Any) -> None:
+        self.declare(info, s, "port", s.name, _after_word(info.source.text, s.span, "port", s.name), owner)
+        self.exprs(info, (s.count, s.rate, s.lanes), env)
+
+    def field_(self, info: ModuleInfo, s: A.Field, env: list[dict], ms: _MScope, owner: Any) -> None:
+        self.expr(info, s.value, env)
+
+    def param_(self, info: ModuleInfo, s: A.Param, env: list[dict], ms: _MScope, owner: Any) -> None:
+        self.exprs(info, (s.default,), env)          # a parameter in a body (an error of its own)
 
     def branches(self, info: ModuleInfo, s: A.If, env: list[dict], ms: _MScope, owner: Any) -> None:
         """`if` bodies share the enclosing frame: a `let` in one branch is seen after the
@@ -291,8 +300,7 @@ class _Binder:
             if a.span is not None:
                 self.occ(info, a.span.start, a.name, self.key(p) if p is not None else None)
             self.expr(info, a.value, env)
-        for e in m.dims:
-            self.expr(info, e, env)
+        self.exprs(info, m.dims, env)
 
     def interpolations(self, info: ModuleInfo, s: A.Str, env: list[dict]) -> None:
         """`{name}` in a management address literal reads a name of the scope."""
@@ -302,6 +310,11 @@ class _Binder:
             self.occ(info, s.span.start + m.start(1), m.group(1), _lookup(env, m.group(1)))
 
     # ------------------------------------------------------------ expressions
+    def exprs(self, info: ModuleInfo, es: tuple, env: list[dict]) -> None:
+        for e in es:
+            if e is not None:
+                self.expr(info, e, env)
+
     def expr(self, info: ModuleInfo, e: Any, env: list[dict]) -> None:
         t = type(e)
         if t is A.Name:
@@ -416,6 +429,12 @@ class _Binder:
             return None
         port = next((p for _m, p, _o in N.ports_of(self.prog, mod, decl) if p.name == name), None)
         return self.key(port) if port is not None else None
+
+
+_STATEMENTS = {A.Let: "let_", A.Member: "member_", A.Group: "group_", A.For: "for_", A.If: "if_",
+               A.Connect: "connect_", A.Place: "place_", A.Require: "require_", A.Memory: "memory_",
+               A.Mgmt: "mgmt_", A.Decl: "decl_", A.RowDecl: "row_", A.PortDecl: "port_", A.Field: "field_",
+               A.Param: "param_"}
 
 
 # ---------------------------------------------------------------- helpers
