@@ -208,10 +208,8 @@ def _syntax_diagnostic(path: str, text: str, e: UnexpectedInput) -> Diagnostic:
                      hint="close the open `{` or finish the statement")
     span = _span_at(path, text, tok.start_pos or 0, 1 if tok.type == "_NL" else len(str(tok)))
     shown = "end of line" if tok.type == "_NL" else f"`{str(tok)}`"
-    if prev == "NUMBER" and tok.type == "NAME":
-        hint = did_you_mean(str(tok), _UNITS)
-        return error("SN0202", f"unknown unit `{tok}`", span, label="not a unit",
-                     hint=hint or "units: Gb/s GB/s ns us m W kW GB GiB U USD ...")
+    if prev == "NUMBER" and tok.type == "NAME" and (after := _after_number(path, text, e, tok, span)):
+        return after
     want = _AFTER.get(prev or "", "")
     if prev == "IN" and accepted & _VALUE_STARTS:
         want = ""                       # `for i in 0..7`, not `place a in b`
@@ -224,6 +222,20 @@ def _syntax_diagnostic(path: str, text: str, e: UnexpectedInput) -> Diagnostic:
 _UNITS = ("b/s", "kb/s", "Mb/s", "Gb/s", "Tb/s", "B/s", "MB/s", "GB/s", "TB/s", "Gbps", "Tbps",
           "ps", "ns", "us", "ms", "s", "mm", "cm", "m", "km", "W", "kW", "MW", "B", "KiB", "MiB",
           "GiB", "TiB", "kB", "MB", "GB", "TB", "bit", "bits", "U", "USD", "CNY", "ns/m")
+
+
+def _after_number(path: str, text: str, e: UnexpectedToken, tok: Token, span: Span) -> Diagnostic | None:
+    """A name right after a number: an exponent without digits (`2.5e m`), an unknown
+    unit, or None for a declaration kind (`param n = 3 center c { }` lacks a line break)."""
+    word, num = str(tok), e.token_history[-1]
+    if word in ("e", "E") and tok.start_pos == num.end_pos:
+        return error("SN0005", f"invalid number `{num}{word}`: the exponent has no digits",
+                     _span_at(path, text, num.start_pos or 0, len(str(num)) + 1), label="exponent without digits",
+                     hint=f"write the exponent's digits (`{num}{word}3`) or drop the `{word}`")
+    if word in A.DECL_KINDS:
+        return None
+    return error("SN0202", f"unknown unit `{tok}`", span, label="not a unit",
+                 hint=did_you_mean(word, _UNITS) or "units: Gb/s GB/s ns us m W kW GB GiB U USD ...")
 
 
 def _previous(e: UnexpectedToken) -> str | None:
