@@ -56,8 +56,23 @@ class Tree:
     uncovered: tuple[int, ...]   # units under no switch
 
 
+_EDGES: list[tuple[Inventory, tuple[str, ...], np.ndarray]] = []
+
+
 def host_edges(inv: Inventory, protocols: tuple[str, ...]) -> np.ndarray:
-    """Distinct (host a, host b) pairs, a < b, linked by a link of one of `protocols`."""
+    """Distinct (host a, host b) pairs, a < b, linked by a link of one of `protocols`, sorted
+    (the last few are cached: Slurm and Kubernetes ask for the same ones)."""
+    for i, p, e in _EDGES:
+        if i is inv and p == protocols:
+            return e
+    e = _host_edges(inv, protocols)
+    e.flags.writeable = False
+    _EDGES.append((inv, protocols, e))
+    del _EDGES[:-4]
+    return e
+
+
+def _host_edges(inv: Inventory, protocols: tuple[str, ...]) -> np.ndarray:
     L = inv.design.links
     if len(L) == 0:
         return np.zeros((0, 2), np.int64)
@@ -65,9 +80,10 @@ def host_edges(inv: Inventory, protocols: tuple[str, ...]) -> np.ndarray:
     keep = np.isin(link_protocol(inv.design), codes)
     ha = inv.device_host[L.a[keep]].astype(np.int64)
     hb = inv.device_host[L.b[keep]].astype(np.int64)
-    pairs = np.stack([np.minimum(ha, hb), np.maximum(ha, hb)], axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0) if len(pairs) else pairs.reshape(0, 2)
+    lo, hi = np.minimum(ha, hb), np.maximum(ha, hb)
+    n = max(len(inv.hosts), 1)
+    key = np.unique((lo * n + hi)[lo != hi])      # one sort of int64 keys, not of rows
+    return np.stack([key // n, key % n], axis=1)
 
 
 def _switch_mask(inv: Inventory) -> np.ndarray:
@@ -124,7 +140,9 @@ def build_tree(inv: Inventory, unit_of: dict[int, int], protocols: tuple[str, ..
 def _components(inv: Inventory, pairs: np.ndarray, used: np.ndarray, taken: set[str], tier: int,
                 unit_sets: list[tuple[int, ...]] | None) -> tuple[Group, ...]:
     """Groups of switches that share a child: components of the switch-child graph."""
-    pairs = np.unique(pairs, axis=0)
+    n = int(pairs[:, 1].max()) + 1
+    key = np.unique(pairs[:, 0] * n + pairs[:, 1])   # distinct rows, sorted, in one 1-D sort
+    pairs = np.stack([key // n, key % n], axis=1)
     sws, s_idx = np.unique(pairs[:, 0], return_inverse=True)
     chs, c_idx = np.unique(pairs[:, 1], return_inverse=True)
     n = len(sws) + len(chs)

@@ -65,7 +65,12 @@ def yaml_scalar(v: Any) -> str:
     raise TypeError(f"no YAML form for {type(v).__name__}")
 
 
-def _inline(v: Any) -> str:
+def _inline(v: Any, memo: dict[str, str]) -> str:
+    if isinstance(v, str):       # strings repeat (roles, racks, halls): each is quoted once
+        got = memo.get(v)
+        if got is None:
+            got = memo[v] = yaml_scalar(v)
+        return got
     if isinstance(v, dict):
         return "{}"
     if isinstance(v, list):
@@ -73,39 +78,42 @@ def _inline(v: Any) -> str:
     return yaml_scalar(v)
 
 
-def _block(obj: Any, ind: str, out: list[str]) -> None:
+def _block(obj: Any, ind: str, out: list[str], memo: dict[str, str]) -> None:
     if isinstance(obj, dict):
+        inner = ind + "  "
         for k, v in obj.items():
-            key = yaml_scalar(str(k))
-            if isinstance(v, dict) and v:
+            key = _inline(k if isinstance(k, str) else str(k), memo)
+            if v and isinstance(v, dict):
                 out.append(f"{ind}{key}:")
-                _block(v, ind + "  ", out)
-            elif isinstance(v, list) and v:
+                _block(v, inner, out, memo)
+            elif v and isinstance(v, list):
                 out.append(f"{ind}{key}:")
-                _block(v, ind, out)
+                _block(v, ind, out, memo)
             else:
-                out.append(f"{ind}{key}: {_inline(v)}")
+                out.append(f"{ind}{key}: {_inline(v, memo)}")
         return
     for item in obj:
-        if isinstance(item, (dict, list)) and item:
+        if item and isinstance(item, (dict, list)):
             start = len(out)
-            _block(item, ind + "  ", out)
+            _block(item, ind + "  ", out, memo)
             out[start] = f"{ind}- {out[start][len(ind) + 2:]}"
         else:
-            out.append(f"{ind}- {_inline(item)}")
+            out.append(f"{ind}- {_inline(item, memo)}")
 
 
-def dump_yaml(doc: Any) -> str:
+def dump_yaml(doc: Any, memo: dict[str, str] | None = None) -> str:
     """One YAML document (block style, key order kept)."""
+    memo = {} if memo is None else memo
     if not isinstance(doc, (dict, list)) or not doc:
-        return _inline(doc) + "\n"
+        return _inline(doc, memo) + "\n"
     out: list[str] = []
-    _block(doc, "", out)
+    _block(doc, "", out, memo)
     return "\n".join(out) + "\n"
 
 
 def dump_yaml_all(docs: Iterable[Any]) -> str:
-    return "".join("---\n" + dump_yaml(d) for d in docs)
+    memo: dict[str, str] = {}
+    return "".join("---\n" + dump_yaml(d, memo) for d in docs)
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
