@@ -10,18 +10,22 @@ CODES: tuple[Code, ...] = (
     Code("SN0101", "unknown-name", "a name that is not defined in scope",
          cleandoc("""
         The name is not declared in the current scope, an enclosing template, or
-        the file's top level, and it is not a parameter or index variable. Names
-        from another file must be qualified by their module (`huawei.Ascend910C`).
-        The diagnostic suggests up to three similar names.
+        the file's top level, and it is not a parameter or index variable. The
+        diagnostic suggests up to three similar names. (An unknown part or
+        template name is SN0107; a name from another module is qualified by the
+        module, `huawei.Ascend910C`.)
 
         Bad:
 
-            node server[4] { npu: Ascend910C[8] }
+            import "huawei"
+            node Server(npus = 8) { npu: huawei.Ascend910C[npu] }
+            center c { server: Server[4] }
 
-        Fix: qualify the name with the module it was imported from:
+        Fix: use the parameter's name:
 
-            import "catalogs/huawei.sn"
-            node server[4] { npu: huawei.Ascend910C[8] }
+            import "huawei"
+            node Server(npus = 8) { npu: huawei.Ascend910C[npus] }
+            center c { server: Server[4] }
     """)),
     Code("SN0102", "duplicate-name", "a name declared twice in the same scope",
          cleandoc("""
@@ -32,17 +36,21 @@ CODES: tuple[Code, ...] = (
 
         Bad:
 
-            node server[4] {
+            import "huawei"
+            node Server {
               npu: huawei.Ascend910C[8]
               npu: huawei.Kunpeng920[4]
             }
+            center c { server: Server[4] }
 
         Fix: give each its own name:
 
-            node server[4] {
+            import "huawei"
+            node Server {
               npu: huawei.Ascend910C[8]
               cpu: huawei.Kunpeng920[4]
             }
+            center c { server: Server[4] }
     """)),
     Code("SN0103", "import-not-found", "an imported file does not exist on the search path",
          cleandoc("""
@@ -58,7 +66,7 @@ CODES: tuple[Code, ...] = (
         Fix: correct the path, or add its directory to the search path:
 
             import "catalogs/huawei.sn"
-            # or: supernodec build -I vendor/ center.sn
+            // or keep the path and run: supernodec build -I vendor/ center.sn
     """)),
     Code("SN0104", "import-cycle", "files import each other in a cycle",
          cleandoc("""
@@ -99,7 +107,7 @@ CODES: tuple[Code, ...] = (
 
         Bad:
 
-            import "catalogs/huawei.sn"
+            import "huawei"
             npu: huawei.Ascend910[8]
 
         Fix:
@@ -142,8 +150,9 @@ CODES: tuple[Code, ...] = (
 
         Bad:
 
-            supernode CM(nodes = 48) { ... }
-            pod: CM(node = 24)[4]
+            switch Leaf { port p: UB @ 56 GB/s }
+            supernode CM(nodes = 48) { leaf: Leaf[nodes] }
+            center c { pod: CM(node = 24)[4] }
 
         Fix:
 

@@ -150,7 +150,7 @@ CODES: tuple[Code, ...] = (
 
         Bad:
 
-            cable DAC { ...; max_racks = 1 }
+            cable DAC { class = "DAC"; rate = 400 Gb/s; reach = 3 m; max_racks = 1 }
             connect a.p -> b.p medium DAC       // a and b in different racks
 
         Fix: use an optic, or place both ends in the same rack.
@@ -163,7 +163,7 @@ CODES: tuple[Code, ...] = (
 
         Bad:
 
-            optic UB400G { ...; links_per_module = 2 }
+            optic UB400G { class = "DR"; rate = 400 Gb/s; reach = 500 m; links_per_module = 2 }
             connect l1[p].up -> l2[k].p medium UB400G bundle 4
 
         Fix: bundle at most `links_per_module` links, or use a medium that

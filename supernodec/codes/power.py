@@ -109,8 +109,8 @@ CODES: tuple[Code, ...] = (
 
         Bad:
 
-            accelerator B200 { cooling = "liquid"; ... }
-            rack AirRack { cooling = "air"; ... }
+            accelerator B200 { power = 1000 W; cooling = "liquid" }
+            rack AirRack { height = 42 U; cooling = "air" }
             place node[i] in air[i]
 
         Fix: place it in a liquid-cooled rack.

@@ -50,12 +50,12 @@ CODES: tuple[Code, ...] = (
         Bad:
 
             supernode CM(nodes = 48) {
-              node server[nodes] { npu: huawei.Ascend910C[8] }
+              server: Server[nodes]
 
         Fix: close the block:
 
             supernode CM(nodes = 48) {
-              node server[nodes] { npu: huawei.Ascend910C[8] }
+              server: Server[nodes]
             }
     """)),
     Code("SN0004", "unterminated-string", "a string literal has no closing quote",
@@ -65,11 +65,11 @@ CODES: tuple[Code, ...] = (
 
         Bad:
 
-            vendor huawei "Huawei
+            accelerator Ascend910C { vendor = "Huawei }
 
         Fix:
 
-            vendor huawei "Huawei"
+            accelerator Ascend910C { vendor = "Huawei" }
     """)),
     Code("SN0005", "invalid-number", "a malformed numeric literal",
          cleandoc("""
@@ -82,12 +82,18 @@ CODES: tuple[Code, ...] = (
         Bad:
 
             power = 1__200 W
-            reach = 2.5e m
 
         Fix:
 
             power = 1_200 W
-            reach = 2.5 m
+
+        Bad (the `e` has no exponent digits):
+
+            reach = 2.5e m
+
+        Fix:
+
+            reach = 2.5e3 m
     """)),
     Code("SN0006", "file-not-utf8", "the file is not valid UTF-8",
          cleandoc("""

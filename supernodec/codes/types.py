@@ -27,10 +27,12 @@ CODES: tuple[Code, ...] = (
          cleandoc("""
         Units are case-sensitive: `Gb` is a gigabit and `GB` a gigabyte, `Mb/s`
         megabits and `MB/s` megabytes per second, `m` a metre and `M` is only a
-        prefix. Supported are data rates (`b/s`, `Gb/s`, `GB/s`, `Gbps`, ...),
-        time (`ps` to `h`), length (`mm`, `cm`, `m`, `km`), power (`mW` to `MW`),
-        information (`B`, `GB`, `GiB`, `Tb`, ...), rack units (`U`), money (`USD`,
-        `CNY`), delay per length (`ns/m`) and `%`. The diagnostic suggests up to
+        prefix. Supported are data rates (`b/s`, `Gb/s`, `GB/s`, `Gbps`, `GBps`,
+        ...), time (`ps` to `h`), length (`mm`, `cm`, `m`, `km`), power (`mW` to
+        `GW`), information (`bit`, `Gbit`, `Tb`, `B`, `GB`, `GiB`, ...; a bare `b`
+        is not a unit), rack units (`U`), money (`USD`, `CNY`) and delay per
+        length (`ns/m`). `%` is the modulo operator, not a unit: write a fraction
+        as `0.5`. The diagnostic suggests up to
         three close spellings.
 
         Bad:
@@ -65,8 +67,11 @@ CODES: tuple[Code, ...] = (
 
         Bad:
 
-            node n[8] { ... }
-            connect n[i].east -> n[i + 1].west
+            switch Sw { port east: UB @ 56 GB/s; port west: UB @ 56 GB/s }
+            center c {
+              n: Sw[8]
+              connect n[i].east -> n[i + 1].west
+            }
 
         (for `i = 7`, `n[8]` does not exist). Fix: wrap around:
 
@@ -95,11 +100,11 @@ CODES: tuple[Code, ...] = (
 
         Bad:
 
-            supernode S(nodes = 48, planes = 0) { per_plane = nodes / planes }
+            supernode S(nodes = 48, planes = 0) { let per_plane = nodes / planes }
 
         Fix: give the parameter a valid default, or guard the expression:
 
-            supernode S(nodes = 48, planes = 8) { per_plane = nodes / planes }
+            supernode S(nodes = 48, planes = 8) { let per_plane = nodes / planes }
     """)),
     Code("SN0207", "limit-exceeded", "the design exceeds a size limit of the compiler",
          cleandoc("""
@@ -141,8 +146,9 @@ CODES: tuple[Code, ...] = (
 
         Bad:
 
-            supernode CM(nodes) { ... }
-            pod: CM[4]
+            switch Leaf { port p: UB @ 56 GB/s }
+            supernode CM(nodes) { leaf: Leaf[nodes] }
+            center c { pod: CM[4] }
 
         Fix:
 
@@ -196,18 +202,27 @@ CODES: tuple[Code, ...] = (
     """)),
     Code("SN0213", "bad-placement", "a placement that cannot be satisfied",
          cleandoc("""
-        A `placed in`, `holds` or U-position statement asks for something the
-        floor or rack cannot provide: a row or rack that does not exist, a U
-        position outside the rack or overlapping another device, or more instances
-        than the named racks hold.
+        A `place` statement that cannot be carried out as written: its
+        destination is not exactly one rack (`in compute[i / 4]`) or one hall row
+        (`in h1.A`), something other than a rack is placed in a hall row, a
+        device or instance is placed twice, a U position (`at`) is below 1 or
+        above any rack, or a `row` is written outside a `hall`. Other placement
+        problems have their own codes: overlapping U positions are SN0707, a rack
+        too short for what it holds SN0706, a full row SN0702, a rack or row
+        name that does not exist SN0101.
 
-        Bad:
+        Bad (the destination names two racks):
 
-            racks { compute[12] holds server[5 each] }
+            rack R { height = 42 U }
+            switch Sw { height = 1 U; port p: UB @ 56 GB/s }
+            center c {
+              r: R[2]
+              sw: Sw[4]
+              place sw[i] in r
+            }
 
-        when a server is 10 U high and the rack 42 U: five servers need 50 U.
-        Fix:
+        Fix: name one rack per placed device:
 
-            racks { compute[12] holds server[4 each] }
+            place sw[i] in r[i / 2]
     """)),
 )
