@@ -222,7 +222,7 @@ def _candidates(el: Any, media: list, xa: int, xga: int, xb: int, xgb: int) -> t
     forms = {f for f in (ga.form, gb.form) if f}
     protos = {ga.protocol, gb.protocol}
     return rate, [(i, p) for i, p in media if (p.rate is None or p.rate >= rate)
-                  and (not forms or p.form is None or p.form in forms)
+                  and (p.form is None or forms <= {p.form})         # it plugs into both ends
                   and (p.protocol is None or protos == {p.protocol})]
 
 
@@ -239,12 +239,25 @@ def _no_medium(el: Any, block: Block, media: list, auto: np.ndarray, ks: np.ndar
     far = int(length[k0])
     cid = int(L["connect"][k0])
     best = max((p.reach for _i, p in cands), default=None)
+    fa, fb = el.parts[int(block.part[ia])].ports[xga].form, el.parts[int(block.part[ib])].ports[xgb].form
+    over = f"over {far / 1000:g} m for" if far >= 0 else "for the unplaced link"
+    notes = [] if far >= 0 else ["the link's length is unknown: its ends are not both in racks on a hall floor"]
+    between = f" between forms {fa} and {fb}" if best is None and fa and fb and fa != fb else ""
+    if best is not None:
+        notes.append(f"{len(cands)} media match the rate and form; the longest reach is {float(best):g} m")
+        hint = "import an optics catalog with longer reach, or move the racks closer"
+    elif fa and fb and fa != fb:
+        notes.append(f"the ends have different forms, {fa} at `{block.names[ia]}` and {fb} at `{block.names[ib]}`: "
+                     "a medium plugs into both, so none fits")
+        hint = "use ports of one form at both ends, or name a medium without a `form` (an adapter cable)"
+    else:
+        form = f" and form {fa or fb}" if fa or fb else ""
+        notes.append(f"no medium in the imported catalogs matches the ports' rate ({_rate(rate)}){form}")
+        hint = (f'import a catalog of optics and cables (`import "optics"`) or declare an optic or cable of '
+                f"{_rate(rate)}{form}")
     raise DiagnosticError(error(
-        "SN0605", f"no catalog medium carries {_rate(rate)} over {far / 1000:g} m for `{block.names[ia]}` -> `{block.names[ib]}`",
-        el.connects[cid][2], label="`medium auto` found nothing",
-        notes=(f"{len(cands)} media match the rate and form; the longest reach is {float(best):g} m" if best is not None
-               else "no medium in the imported catalogs matches the ports' rate and form",),
-        hint="import an optics catalog with longer reach, or move the racks closer"))
+        "SN0605", f"no catalog medium carries {_rate(rate)}{between} {over} `{block.names[ia]}` -> `{block.names[ib]}`",
+        el.connects[cid][2], label="`medium auto` found nothing", notes=tuple(notes), hint=hint))
 
 
 def _rate(bps: Fraction) -> str:
