@@ -66,12 +66,21 @@ CODES: tuple[Code, ...] = (
     Code("SN0605", "no-medium-reaches", "`medium auto` found no catalog medium for a link",
          cleandoc("""
         `medium auto` picks, for each link, the cheapest imported optic or cable
-        that carries the ports' rate, fits their form factor and reaches the
-        link's computed length. None does for the link named: the longest reach
-        available is shorter than the run, or no medium matches the rate and form.
+        that carries the ports' rate, plugs into the form factor of both ends and
+        reaches the link's computed length (a link whose racks are not on a hall
+        floor has no length, and any reach will do). None does for the link
+        named: the longest reach available is shorter than the run, no medium
+        matches the rate and form, or the two ends have different forms (OSFP
+        and QSFP112), which no single-form medium fits.
 
-        Fix: import a catalog with longer-reach optics (DR, FR, LR), or place the
-        racks closer together.
+        Bad (no media imported):
+
+            switch S { port p[4]: Ethernet @ 400 Gb/s }
+            center c { s: S; t: S; connect s.p -> t.p medium auto }
+
+        Fix: import a catalog of optics and cables (`import "optics"`), one with
+        longer-reach optics (DR, FR, LR) when the run is long, or place the racks
+        closer together; give both ends one form.
     """)),
     Code("SN0606", "rate-mismatch", "a link runs slower than one of its ports (the lower rate wins)",
          cleandoc("""
