@@ -6,9 +6,9 @@ compare equal when they mean the same thing (the formatter's property).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
-from typing import Any, Union
+from typing import Any, TypeVar, Union
 
 from ..source import Span
 
@@ -16,37 +16,74 @@ def _nospan() -> Any:
     return field(default=None, compare=False, repr=False)
 
 
+class Node:
+    """Equality, hash and repr of every AST node over its compared fields (spans
+    excluded): what `dataclass` would generate, written once instead of compiled for
+    each of the thirty classes at import (half the module's import time)."""
+
+    __slots__ = ()
+    _compared: tuple[str, ...] = ()
+    _shown: tuple[str, ...] = ()
+
+    def _key(self) -> tuple:
+        return tuple([getattr(self, n) for n in self._compared])
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self._shown)})"
+
+
+_C = TypeVar("_C", bound=type)
+
+
+def node(cls: _C) -> _C:
+    """A frozen dataclass whose equality, hash and repr come from `Node`."""
+    if cls.__doc__ is None:
+        cls.__doc__ = cls.__name__          # dataclass would compute a signature for it
+    dc: Any = dataclass(frozen=True, eq=False, repr=False)(cls)
+    dc._compared = tuple(f.name for f in fields(dc) if f.compare)
+    dc._shown = tuple(f.name for f in fields(dc) if f.repr)
+    return dc
+
+
 # ---------------------------------------------------------------- expressions
-@dataclass(frozen=True)
-class Num:
+@node
+class Num(Node):
     value: Fraction
     unit: str | None = None
     text: str = ""                     # the number as written (formatter)
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Ratio:
+@node
+class Ratio(Node):
     left: Fraction
     right: Fraction
     text: str = ""
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Str:
+@node
+class Str(Node):
     value: str
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Bool:
+@node
+class Bool(Node):
     value: bool
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Name:
+@node
+class Name(Node):
     parts: tuple[str, ...]             # ("huawei", "Ascend910C") or ("nodes",)
     span: Span | None = _nospan()
 
@@ -55,23 +92,23 @@ class Name:
         return ".".join(self.parts)
 
 
-@dataclass(frozen=True)
-class Call:
+@node
+class Call(Node):
     func: str
     args: tuple["Expr", ...]
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class BinOp:
+@node
+class BinOp(Node):
     op: str                            # + - * / % < <= > >= == != and or ..
     left: "Expr"
     right: "Expr"
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Unary:
+@node
+class Unary(Node):
     op: str                            # - + not
     operand: "Expr"
     span: Span | None = _nospan()
@@ -81,59 +118,59 @@ Expr = Union[Num, Ratio, Str, Bool, Name, Call, BinOp, Unary]
 
 
 # ---------------------------------------------------------------- references
-@dataclass(frozen=True)
-class Star:
+@node
+class Star(Node):
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Seg:
+@node
+class Seg(Node):
     name: str
     indices: tuple[Union[Expr, Star], ...] = ()
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Ref:
+@node
+class Ref(Node):
     segs: tuple[Seg, ...]
     span: Span | None = _nospan()
 
 
 # ---------------------------------------------------------------- statements
-@dataclass(frozen=True)
-class Import:
+@node
+class Import(Node):
     path: str
     alias: str | None = None
     doc: str = ""
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Param:
+@node
+class Param(Node):
     name: str
     default: Expr | None = None
     doc: str = ""
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Let:
+@node
+class Let(Node):
     name: str
     value: Expr
     doc: str = ""
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Field:
+@node
+class Field(Node):
     name: str
     value: Expr
     doc: str = ""
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class PortDecl:
+@node
+class PortDecl(Node):
     name: str
     count: Expr | None                 # None: one port
     protocol: str
@@ -145,15 +182,15 @@ class PortDecl:
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Arg:
+@node
+class Arg(Node):
     name: str
     value: Expr
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Member:
+@node
+class Member(Node):
     """`npu: huawei.Ascend910C[8]` or `server: Server(npus = 8)[nodes]`."""
 
     name: str
@@ -164,8 +201,8 @@ class Member:
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Group:
+@node
+class Group(Node):
     """`plane[7] { ... }`: an array of anonymous scopes."""
 
     name: str
@@ -175,15 +212,15 @@ class Group:
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Option:
+@node
+class Option(Node):
     name: str                          # medium auto parallel lanes bundle split stripe
     value: Union[Expr, None] = None
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Connect:
+@node
+class Connect(Node):
     a: Ref
     arrow: str
     b: Ref
@@ -192,8 +229,8 @@ class Connect:
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class For:
+@node
+class For(Node):
     var: str
     iter: Expr
     body: tuple["Stmt", ...]
@@ -201,8 +238,8 @@ class For:
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class If:
+@node
+class If(Node):
     cond: Expr
     then: tuple["Stmt", ...]
     orelse: tuple["Stmt", ...] = ()
@@ -210,8 +247,8 @@ class If:
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Place:
+@node
+class Place(Node):
     what: Ref
     where: Ref
     at: Expr | None = None
@@ -219,8 +256,8 @@ class Place:
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class RowDecl:
+@node
+class RowDecl(Node):
     name: str
     slots: Expr
     pitch: Expr | None = None
@@ -229,8 +266,8 @@ class RowDecl:
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Memory:
+@node
+class Memory(Node):
     over: tuple[Ref, ...]
     width: Expr | None = None
     align: Expr | None = None
@@ -238,15 +275,15 @@ class Memory:
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class RArg:
+@node
+class RArg(Node):
     ref: Ref
     other: Ref | None = None           # `l1.up : l1.down`
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Require:
+@node
+class Require(Node):
     func: str
     args: tuple[RArg, ...]
     op: str | None = None
@@ -255,8 +292,8 @@ class Require:
     span: Span | None = _nospan()
 
 
-@dataclass(frozen=True)
-class Mgmt:
+@node
+class Mgmt(Node):
     target: Ref
     value: Expr
     doc: str = ""
@@ -269,8 +306,8 @@ TEMPLATE_KINDS = ("node", "supernode", "fabric", "pod")
 DECL_KINDS = PART_KINDS + TEMPLATE_KINDS + ("center", "hall")
 
 
-@dataclass(frozen=True)
-class Decl:
+@node
+class Decl(Node):
     """A block declaration: a part, a template, a center or a hall."""
 
     kind: str                          # one of DECL_KINDS
@@ -287,8 +324,8 @@ Stmt = Union[Import, Param, Let, Field, PortDecl, Member, Group, Connect, For, I
              Place, RowDecl, Memory, Require, Mgmt, Decl]
 
 
-@dataclass(frozen=True)
-class Module:
+@node
+class Module(Node):
     path: str
     body: tuple[Stmt, ...]
     comments: tuple[tuple[int, str], ...] = field(default=(), compare=False, repr=False)
