@@ -119,43 +119,41 @@ def _spread(dev: np.ndarray, first: np.ndarray, n: np.ndarray) -> np.ndarray:
 class _End:
     """One end (A or B) of every link of the cable table: text gathered per row of the plan."""
 
-    def __init__(self, design: Design, t: _Tables, dev: np.ndarray, port: np.ndarray):
+    def __init__(self, design: Design, t: _Tables, dev: np.ndarray, port: np.ndarray, lead: str):
         D = design.devices
-        self.t, self.dev, self.port, self.part = t, dev, port, D.part
+        self.t, self.dev, self.port, self.part, self.lead = t, dev, port, D.part, lead
         self.rack, self.u = t.rack[D.rack], t.u[np.maximum(D.u.astype(np.int64), 0)]
-        self.csv = self.rack + t.sep + self.u + t.sep + t.device + t.sep    # "rack,u,device," per device
-        self.label = t.device + ":"
+        self.pre = self.rack + t.sep + self.u + t.sep + t.device      # "rack,u,device" per device
+        self.label = lead + t.device + ":"                             # " > device:" per device
 
     def port_text(self, pos: np.ndarray) -> np.ndarray:
         return self.t.port[self.t.pt.rows(self.part[self.dev[pos]], self.port[pos])]
 
-    def cells(self, first: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per row: its four CSV cells ("rack,u,device,port") and its label text ("device:port").
+    def cells(self, first: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per row: its first three CSV cells ("rack,u,device"), its port cell, and the
+        start of its part of the label (lead + "device:", the port cell follows).
 
-        A one-link row is a per-device prefix plus the port name (two gathers, one
-        concatenation); rows of several links join each cell over their links.
+        A one-link row is gathered from per-device and per-port tables without any
+        concatenation; rows of several links join each cell over their links.
         """
         dev = self.dev
         d = dev[first]
-        p = self.port_text(first)
-        csv = self.csv[d] + p
-        label = self.label[d] + p
+        ports = self.port_text(first)
+        pre, label = self.pre[d], self.label[d]
         multi = np.flatnonzero(n > 1)
         if multi.size:
             f, k = first[multi], n[multi]
             rest = _joined(self.port_text, f + 1, k - 1, distinct=False)   # the ports after the first
-            csv[multi] = csv[multi] + "+" + rest
-            label[multi] = label[multi] + "+" + rest
+            ports[multi] = ports[multi] + "+" + rest
             spread = _spread(dev, f, k)      # rows whose links end on several devices
             if spread.size:
                 f, k, rows = f[spread], k[spread], multi[spread]
-                ports = p[rows] + "+" + rest[spread]
                 sep = self.t.sep
                 cells = [_joined(lambda pos, v=v: v[dev[pos]], f, k, distinct=True)  # type: ignore[misc]
                          for v in (self.rack, self.u, self.t.device)]
-                csv[rows] = cells[0] + sep + cells[1] + sep + cells[2] + sep + ports
-                label[rows] = cells[2] + ":" + ports
-        return csv, label
+                pre[rows] = cells[0] + sep + cells[1] + sep + cells[2]
+                label[rows] = self.lead + cells[2] + ":"
+        return pre, ports, label
 
 
 def _lengths(length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -193,7 +191,7 @@ def cabling_chunks(design: Design) -> Iterator[str]:
     del lk
     t = _Tables(design)
     links = ct.links
-    ends = _End(design, t, L.a[links], L.a_port[links]), _End(design, t, L.b[links], L.b_port[links])
+    ends = _End(design, t, L.a[links], L.a_port[links], " "), _End(design, t, L.b[links], L.b_port[links], " > ")
     width = max(6, len(str(int(ct.cable.max(initial=0)))))
     leg_text = _digits(int(leg.max()) + 1)
     for s in range(0, len(order), CHUNK):
@@ -203,17 +201,18 @@ def cabling_chunks(design: Design) -> Iterator[str]:
 
 def _chunk(design: Design, t: _Tables, ct: CableTable, ends: tuple[_End, _End], width: int, leg_text: np.ndarray,
            cab: np.ndarray, first: np.ndarray, n: np.ndarray, leg: np.ndarray, legs: np.ndarray) -> str:
-    a_csv, a_label = ends[0].cells(first, n)
-    b_csv, b_label = ends[1].cells(first, n)
+    a_pre, a_ports, a_label = ends[0].cells(first, n)
+    b_pre, b_ports, b_label = ends[1].cells(first, n)
     length = np.where(legs > 1, design.links.length_mm[ct.links[first]].astype(np.int64), ct.length_mm[cab])
     bin_idx, metres = _lengths(length)
     ids = padded(ct.cable[cab], width, "C")
     tag = ids.copy()
     brk = np.flatnonzero(legs > 1)
     tag[brk] = tag[brk] + "." + leg_text[leg[brk]]
-    label = tag + " " + a_label + " > " + b_label
+    label = tag + a_label + a_ports + b_label + b_ports
     mid = _middle(t, leg, legs, n, ct.medium[cab], bin_idx)
-    cells = zip(ids.tolist(), mid.tolist(), metres.tolist(), a_csv.tolist(), b_csv.tolist(), label.tolist())
+    cells = zip(ids.tolist(), mid.tolist(), metres.tolist(), a_pre.tolist(), a_ports.tolist(), b_pre.tolist(),
+                b_ports.tolist(), label.tolist())
     if t.plain:
         return "\n".join(map(",".join, cells)) + "\n"
     return "".join(csv_line(t.sep.join(r).split(t.sep)) for r in cells)
