@@ -74,7 +74,7 @@ def inventory_doc(inv: Inventory) -> dict[str, Any]:
                     "children": children}}
 
 
-@emitter("ansible", uses=(inventory,))
+@emitter("ansible", cost=2, uses=(inventory,))
 def emit_ansible(design: Design) -> list[Artifact]:
     inv = inventory(design)
     text = f"# Ansible inventory for {design.name}, written by supernodec.\n" + dump_yaml(inventory_doc(inv))

@@ -223,6 +223,6 @@ def cabling_csv(design: Design) -> bytes:
     return "".join(cabling_chunks(design)).encode("utf-8")
 
 
-@emitter("cabling", cost=2)
+@emitter("cabling", cost=6)
 def emit_cabling(design: Design) -> list[Artifact]:
     return [Artifact("cabling.csv", chunked(cabling_chunks, design))]

@@ -53,7 +53,7 @@ def diagram_sources(design: Design) -> list[tuple[str, str]]:
     return out
 
 
-@emitter("diagrams", cost=4)
+@emitter("diagrams", cost=3)
 def emit_diagrams(design: Design) -> list[Artifact]:
     sources = diagram_sources(design)
     out = [Artifact(f"{path}.dot", dot.encode("utf-8")) for path, dot in sources]

@@ -173,6 +173,6 @@ def _unit(q: Any) -> str:
     return units.formula(q.dim) if q.dim != units.DIMENSIONLESS else ""
 
 
-@emitter("ir", cost=2)
+@emitter("ir", cost=3)
 def emit_ir(design: Design) -> list[Artifact]:
     return [Artifact("ir.json", chunked(ir_chunks, design))]

@@ -189,7 +189,7 @@ def cables(inv: Inventory) -> Producer:
     return chunked(rows)
 
 
-@emitter("netbox", cost=3, uses=(inventory,))
+@emitter("netbox", cost=5, uses=(inventory,))
 def emit_netbox(design: Design) -> list[Artifact]:
     inv = inventory(design)
     types = build_types(inv)

@@ -188,7 +188,7 @@ def nodes_conf(inv: Inventory) -> str:
     return "\n".join(lines) + "\n"
 
 
-@emitter("slurm", cost=2, uses=(inventory,))
+@emitter("slurm", cost=1, uses=(inventory,))
 def emit_slurm(design: Design) -> list[Artifact]:
     inv = inventory(design)
     out = [Artifact("slurm/topology.conf", topology_tree(inv).encode()),
