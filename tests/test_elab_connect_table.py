@@ -1,8 +1,9 @@
-"""A connect's b end walked once (a table keyed by the shared variables) gives the
-links and diagnostics of the walk per binding of the a end.
+"""A connect's b ends remembered (by the values of b's indices, or from one walk of b
+keyed by the shared variables) give the links and diagnostics of a walk of b per
+binding of the a end.
 
-Each spec is compiled with the table forced on every connect and with it off; link
-tables and diagnostics must be equal. The specs cover the table's cases (every
+Each spec is compiled with the memo and table forced on every connect and with both
+off; link tables and diagnostics must be equal. The specs cover the table's cases (every
 variable shared, some shared, variables only b has, `[*]`, group elements, loop
 variables from the environment) and the cases it must hand back to the walk per
 binding (an index expression before its variable, an index out of range, an end
@@ -37,12 +38,16 @@ SPECS = {
     "out_of_range": "sw: Sw[8]; big: Big[4]\n  connect sw[i].up[j] -> big[i].p[j]",
     "not_a_port": "sw: Sw[4]; big: Big[4]\n  connect sw[i].up[j] -> big[i]",
     "used_twice": "sw: Sw[4]; big: Big[4]\n  connect sw[i].up[j] -> big[j % 4].p[j]",
+    "shared_targets": "sw: Sw[8]; big: Big[4]\n  connect sw[i].down -> big[floor(i / 2)].p medium Om",
+    "expression_out_of_range": "sw: Sw[4]; big: Big[4]\n  connect sw[i].down -> big[i + 2].p",
+    "b_variable_after_bound": "sw: Sw[4]; small: Small[4]\n  connect sw[i].up -> small[i].p[k + 0 * i]",
 }
 
 
 def _table(tmp_path, name: str, on: bool, monkeypatch: pytest.MonkeyPatch) -> tuple:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(connect, "TABLE_MIN_BINDINGS", 1 if on else 10**12)
     monkeypatch.setattr(connect, "TABLE_MAX_COST", 10**12)
+    monkeypatch.setattr(connect, "MEMO_MAX", 1 << 16 if on else 0)
     d = tmp_path / ("on" if on else "off")
     d.mkdir(exist_ok=True)
     res = compile_text(d, PARTS + "center c {\n  " + SPECS[name] + "\n}\n", run_checks=False)
@@ -59,7 +64,7 @@ def test_table_equals_walk_per_binding(name: str, tmp_path, monkeypatch: pytest.
     on = _table(tmp_path, name, True, monkeypatch)
     off = _table(tmp_path, name, False, monkeypatch)
     assert on == off
-    expect_error = name in ("out_of_range", "not_a_port", "used_twice")
+    expect_error = name in ("out_of_range", "not_a_port", "used_twice", "expression_out_of_range", "b_variable_after_bound")
     assert (on[0] is None) == expect_error, on[1]
 
 

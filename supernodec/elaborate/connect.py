@@ -18,12 +18,13 @@ from ..syntax import ast as A
 from .builder import MEDIUM_AUTO, MEDIUM_NONE
 from . import fastconnect
 from .fastconnect import append_links
-from .refs import Target, walk_ref
+from .refs import Target, known_index, walk_ref
 from .values import count_text, evaluate, to_int
 
 MAX_LANES = 32_767   # the IR's lane column is int16
 TABLE_MIN_BINDINGS = 8   # fewer bindings of the a end: walk b per binding
 TABLE_MAX_COST = 2       # the one walk of b may yield up to this many times the walks per binding
+MEMO_MAX = 1 << 16       # b ends remembered per connect
 
 
 class Opts:
@@ -154,23 +155,27 @@ End = tuple[int, int, int]   # device, port group, port (-1: allocate)
 class _BEnds:
     """The b ends of a connect for each binding of the a end's variables.
 
-    Ends depend only on the variables b reads, so they are memoised by those values.
-    When b reads most of a's variables (`server[n].l1[p].up[k] -> plane[p].l2[k].p[n]`)
-    b is walked once with its variables free and its targets grouped by the values
-    of the shared ones: one walk instead of one per binding. A binding the table
-    lacks (an index out of range, say) walks b with that binding, which reports
-    exactly what it always did.
+    The ends depend only on the values of b's index expressions, so they are memoised
+    by those values (`leaf[floor(n / 64)]` is walked once per leaf, not once per n),
+    or by the values of the names b reads when an index cannot be evaluated ahead.
+    When b's indices are plain variables that the a end binds
+    (`server[n].l1[p].up[k] -> plane[p].l2[k].p[n]`), b is walked once with its
+    variables free and the memo filled from that walk, grouped by the shared
+    variables. A binding the memo lacks (an index out of range, say) walks b with
+    that binding, which reports exactly what it always did.
     """
 
     def __init__(self, el: Any, ctx: Any, c: A.Connect) -> None:
         self.el, self.ctx, self.c = el, ctx, c
         self.names = sorted(set(ix_names(c.b)))
+        # per index of b: the variable's name when it is a bare name outside the environment, else the expression
+        self.indices = [(ix.parts[0], None) if type(ix) is A.Name and len(ix.parts) == 1 and ix.parts[0] not in ctx.env
+                        else (None, ix) for seg in c.b.segs for ix in seg.indices if not isinstance(ix, A.Star)]
         self.memo: dict[tuple, list[End]] = {}
         self.tabled = False
-        self.store = True      # False when no two bindings can share ends (saves memory)
 
     def of(self, bind: dict) -> list[End]:
-        key = _key(bind, self.names)
+        key = self._key(bind)
         ends = self.memo.get(key)
         if ends is None:
             if not self.tabled:
@@ -179,9 +184,24 @@ class _BEnds:
                 ends = self.memo.get(key)
             if ends is None:
                 ends = self._ends(tb for _b2, tb in walk_ref(self.el, self.ctx, self.c.b, bind))
-                if self.store:
+                if len(self.memo) < MEMO_MAX:
                     self.memo[key] = ends
         return ends
+
+    def _key(self, bind: dict) -> tuple:
+        """The value of each index expression of b (None: a variable b binds itself),
+        else ("names", value of each name b reads)."""
+        out: list[int | None] = []
+        for name, ix in self.indices:
+            if name is not None:
+                v = bind.get(name)
+                out.append(None if v is None else v.numerator)   # bound variables are whole numbers
+                continue
+            k = known_index(self.ctx, ix, bind)
+            if k is None:
+                return ("names",) + tuple(bind[n].numerator if n in bind else -1 for n in self.names)
+            out.append(k)
+        return tuple(out)
 
     def _ends(self, targets: Any) -> list[End]:
         out: list[End] = []
@@ -192,7 +212,6 @@ class _BEnds:
 
     def _table(self, bind: dict) -> None:
         """Fill the memo from one walk of b, when that costs less than a walk per binding."""
-        self.store = not set(bind) <= set(self.names)
         a_vars = _var_dims(self.el, self.ctx, self.c.a)
         b_vars = _var_dims(self.el, self.ctx, self.c.b)
         shared = [n for n in self.names if n in bind]
@@ -207,18 +226,11 @@ class _BEnds:
             for k, (b2, tb) in enumerate(walk_ref(self.el, self.ctx, self.c.b, {})):
                 if k > 2 * TABLE_MAX_COST * per_binding:
                     return      # the estimate was wrong: stop early
-                groups.setdefault(_key(b2, self.names, bind), []).append(tb)
+                groups.setdefault(self._key({n: b2[n] for n in shared if n in b2}), []).append(tb)
             table = {key: self._ends(tbs) for key, tbs in groups.items()}
         except DiagnosticError:
             return      # the walk per binding reports it where it belongs
         self.memo.update(table)
-
-
-def _key(bind: dict, names: list[str], only: Any = None) -> tuple:
-    """Memo key: the integer value of each name in `bind` (of those in `only`), else -1."""
-    if only is None:
-        only = bind
-    return tuple(bind[n].numerator if n in only and n in bind else -1 for n in names)
 
 
 def _var_dims(el: Any, ctx: Any, ref: A.Ref) -> dict[str, int]:

@@ -222,6 +222,23 @@ def index_value(ctx: Any, ix: Any, binding: dict) -> int:
     return to_int(evaluate(ix, ChainMap(binding, ctx.env)), ix, "an integer index")
 
 
+def known_index(ctx: Any, ix: Any, binding: dict) -> int | None:
+    """The integer value of an index expression when the fast evaluator decides it
+    (no errors, no diagnostics), else None."""
+    if type(ix) is A.Name and len(ix.parts) == 1:
+        v = binding.get(ix.parts[0])
+        if type(v) is Fraction and v.denominator == 1:
+            return v.numerator
+    fn = _fast_index(ix)
+    if fn is None:
+        return None
+    try:
+        v = fn(binding, ctx.env)
+    except _Bail:
+        return None
+    return v if type(v) is int else None
+
+
 class _Bail(Exception):
     """The fast index evaluator cannot decide: evaluate the general way."""
 
