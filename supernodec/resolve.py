@@ -162,10 +162,28 @@ def _collect(info: ModuleInfo, diags: list[Diagnostic]) -> None:
         seen[name] = getattr(s, "name_span", None) or s.span
         if isinstance(s, A.Decl):
             info.decls[name] = s
+            _duplicate_lets(s.body, diags)
         elif isinstance(s, A.Param):
             info.params[name] = s
         else:
             info.lets[name] = s
+
+
+def _duplicate_lets(body: tuple, diags: list[Diagnostic]) -> None:
+    """SN0102 for a second `let` of one name in one block (a template, the center, a
+    group, a loop or an `if` branch), as at the top level."""
+    first: dict[str, Span | None] = {}
+    for s in body:
+        if type(s) is A.Let:
+            if s.name not in first:
+                first[s.name] = s.span
+                continue
+            was = first[s.name]
+            diags.append(error("SN0102", f"`{s.name}` is declared twice in this block", s.span, label="second declaration",
+                               related=(Related(was, "first declared here"),) if was else (),
+                               hint="rename one of them, or compute the value in one `let`"))
+        for sub in (s.then, s.orelse) if type(s) is A.If else (s.body,) if type(s) in (A.Group, A.For) else ():
+            _duplicate_lets(sub, diags)
 
 
 _INSIDE = "belongs inside a template or the center"
