@@ -218,3 +218,69 @@ def test_every_declaration_of_an_example_renames_to_the_same_design(tmp_path: Pa
         renamed = tmp_path / "renamed.sn"
         renamed.write_text(R.apply_edits(text, edits[prog.root]), encoding="utf-8")
         assert _structure(renamed) == before, o.name
+
+
+def _bind_files(folder: Path, spec):
+    from supernodec.lsp.symbols import bind_program
+    root = spec.write(folder)
+    prog, _ = resolve_program(root.name, FileLoader(cwd=folder))
+    return prog, (bind_program(prog) if prog is not None else None)
+
+
+def _occurrences_read_their_names(prog, binding) -> None:
+    for o in binding.occs:
+        text = prog.sources[o.path].text[o.start:o.end]
+        assert text == (f'"{text[1:-1]}"' if o.implicit else o.name), (o, text)
+        keys = o.key if isinstance(o.key, frozenset) else {o.key} - {None}
+        assert all(k in binding.symbols for k in keys), o
+
+
+def test_generated_specs_bind_every_name_where_it_is_written_and_rename_keeps_the_design() -> None:
+    import tempfile
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from supernodec.testing import valid_specs
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(valid_specs(), st.integers(min_value=0))
+    def check(generated, pick: int) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            prog, binding = _bind_files(folder, generated.spec)
+            _occurrences_read_their_names(prog, binding)
+            root = folder / generated.spec.main_name
+            before = _structure(root)
+            decls = [o for o in binding.occs if o.decl and o.path == prog.root]
+            o = decls[pick % len(decls)]
+            try:
+                edits = R.rename(prog, prog.root, o.start, "renamed_" + o.name, _editable)
+            except R.Refused as e:          # only for names the spec could not rename safely
+                assert "would change" in str(e) or "may mean" in str(e), str(e)
+                return
+            for path, file_edits in edits.items():
+                f = folder / path
+                f.write_bytes(R.apply_edits(f.read_bytes().decode("utf-8"), file_edits).encode("utf-8"))  # `\r` kept
+            assert _structure(root) == before, o.name
+    check()
+
+
+def test_mistakes_in_specs_never_break_references() -> None:
+    import tempfile
+    from hypothesis import HealthCheck, given, settings
+    from supernodec.testing import mutated_specs
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(mutated_specs())
+    def check(spec) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            prog, binding = _bind_files(Path(tmp), spec)
+            if prog is None or prog.root not in prog.modules:
+                return
+            _occurrences_read_their_names(prog, binding)
+            for o in binding.occs[:20]:
+                R.references(prog, o.path, o.start, True)
+                try:
+                    R.rename(prog, o.path, o.start, "renamed", _editable)
+                except R.Refused:
+                    pass
+    check()

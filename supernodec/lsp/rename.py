@@ -95,7 +95,10 @@ def _symbol_at(b: Binding, path: str, offset: int) -> tuple[Occ, Symbol]:
     if isinstance(occ.key, frozenset):
         raise Refused(f"`{occ.name}` here may mean several declarations (members of several templates, "
                       "or `let`s in both branches of an `if`); rename them from their declarations")
-    return occ, b.symbols[occ.key]
+    sym = b.symbols.get(occ.key)
+    if sym is None:                  # declared where the spec cannot use it (a parameter of a part)
+        raise Refused(f"`{occ.name}` is not declared where the spec can use it, so there is nothing to rename")
+    return occ, sym
 
 
 def _check_editable(prog: Program, b: Binding, key: Key, sym: Symbol, editable: Callable[[str], bool]) -> None:

@@ -172,7 +172,7 @@ class _Binder:
         if d.base is not None:
             self.type_name(info, d.base)
         env: list[dict[str, Key]] = [consts]
-        if d.kind in A.TEMPLATE_KINDS:
+        if d.params:                  # templates (elsewhere an error of its own, still a declaration)
             params: dict[str, Key] = {}
             for p in d.params or ():
                 if p.default is not None:
