@@ -329,3 +329,19 @@ def test_a_module_found_on_the_search_path_outside_the_workspace_is_not_edited(t
         assert ok == {"changes": {uri: [{"range": _range(main, "l:", 0, 1), "newText": "leaf"}]}}
     finally:
         client.close()
+
+
+def test_highlight_and_definition_of_an_index_variable(lsp: LspClient, workspace: Path) -> None:
+    d = _project(workspace)
+    uri = _open(lsp, d / "main.sn")
+    try:
+        marks = lsp.request("textDocument/documentHighlight", {"textDocument": {"uri": uri},
+                                                               "position": _at(MAIN, "leaf[w]", 5)})
+        # the loop variable: declared by `for w` (write, kind 3), read twice in the connect (kind 2)
+        assert sorted((m["range"]["start"]["line"], m["range"]["start"]["character"], m["kind"]) for m in marks) == [
+            (10, 6, 3), (11, 22, 2), (11, 33, 2)]          # `  for w`, `    connect npu[i].ub[w]`, `-> leaf[w]`
+        # an index variable's definition is its first use: `i` in `south[i]` goes to `npu[i]`
+        loc = lsp.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": _at(MAIN, "south[i]", 6)})
+        assert loc == [{"uri": uri, "range": _range(MAIN, "npu[i]", 4, 1)}]
+    finally:
+        _close(lsp, uri)

@@ -271,9 +271,35 @@ def _definition(ls: SnServer, params: T.DefinitionParams) -> list[T.Location] | 
     src = SourceFile.of(info.path, buf.text)
     target = N.target_at(prog, info, module, ls.codec.offset(src, params.position))
     if target is None or target.span is None or target.module is None:
-        return None
+        return _declared_at(ls, params.text_document.uri, params.position)
     tsrc = info.source if target.module.path == info.path else target.module.source
     return [T.Location(uri=AN.uri_of(buf.snapshot.loader, target.module.path), range=ls.codec.range(tsrc, target.span))]
+
+
+def _declared_at(ls: SnServer, uri: str, position: T.Position) -> list[T.Location] | None:
+    """Where the name at `position` is declared, from the bound names: index variables
+    (`i` in `a[i].p -> b[i].q` is declared by its first use) and names in strings."""
+    try:
+        buf, prog = ls.program(uri)
+    except JsonRpcException:
+        return None
+    decl = R.declaration(prog, prog.root, ls.codec.offset(prog.sources[prog.root], position))
+    return [ls.location(buf, prog, decl.path, decl.start, decl.end)] if decl is not None else None
+
+
+@server.feature(T.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+@_guard
+def _highlight(ls: SnServer, params: T.DocumentHighlightParams) -> list[T.DocumentHighlight] | None:
+    """The name under the cursor, where it is declared (write) and used (read) in this document."""
+    try:
+        _, prog = ls.program(params.text_document.uri)
+    except JsonRpcException:
+        return None
+    src = prog.sources[prog.root]
+    occs = R.references(prog, prog.root, ls.codec.offset(src, params.position), True)
+    return [T.DocumentHighlight(range=T.Range(start=ls.codec.position(src, o.start), end=ls.codec.position(src, o.end)),
+                                kind=T.DocumentHighlightKind.Write if o.decl else T.DocumentHighlightKind.Read)
+            for o in occs if o.path == prog.root]
 
 
 @server.feature(T.TEXT_DOCUMENT_REFERENCES)
