@@ -67,3 +67,14 @@ def test_a_streamed_artifact_writes_the_same_bytes_every_time(design) -> None:  
 def test_chunked_starts_over_on_each_call() -> None:
     art = Artifact("x.txt", chunked(lambda n: (c for c in ["a", "ü", "\n"] * n), 2))
     assert art.data == art.data == "aü\naü\n".encode()
+
+
+def test_ansible_inventory_is_the_yaml_of_the_document(design, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from supernodec.emit import ansible
+    from supernodec.emit.inventory import inventory
+    from supernodec.emit.safeio import dump_yaml
+    inv = inventory(design)
+    want = f"# Ansible inventory for {design.name}, written by supernodec.\n" + dump_yaml(ansible.inventory_doc(inv))
+    for chunk in (1 << 12, 1):
+        monkeypatch.setattr(ansible, "CHUNK", chunk)
+        assert ansible.emit_ansible(design)[0].data.decode("utf-8") == want

@@ -16,13 +16,15 @@ whenever YAML could read them as something else (see `safeio.py`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from ..ir.model import Design
-from . import Artifact, emitter
+from . import Artifact, chunked, emitter
 from .inventory import Host, Inventory, inventory, rack_of
 from .names import group_name
 from .safeio import dump_yaml
+
+CHUNK = 1 << 12   # hosts written at a time
 
 
 def host_vars(inv: Inventory, h: Host) -> dict[str, Any]:
@@ -76,6 +78,20 @@ def inventory_doc(inv: Inventory) -> dict[str, Any]:
 
 @emitter("ansible", cost=2, uses=(inventory,))
 def emit_ansible(design: Design) -> list[Artifact]:
-    inv = inventory(design)
-    text = f"# Ansible inventory for {design.name}, written by supernodec.\n" + dump_yaml(inventory_doc(inv))
-    return [Artifact("ansible/inventory.yaml", text.encode())]
+    return [Artifact("ansible/inventory.yaml", chunked(_chunks, inventory(design)))]
+
+
+def _chunks(inv: Inventory) -> Iterator[str]:
+    """The text of `dump_yaml(inventory_doc(inv))` after a comment line, a chunk of hosts at a time."""
+    memo: dict[str, str] = {}
+    yield f"# Ansible inventory for {inv.design.name}, written by supernodec.\n"
+    groups = _groups(inv)
+    if not inv.hosts or not groups:    # an empty mapping is written inline: the whole small document
+        yield dump_yaml(inventory_doc(inv), memo)
+        return
+    yield dump_yaml({"all": {"vars": {"supernodec_center": inv.design.name}}}, memo) + "  hosts:\n"
+    for s in range(0, len(inv.hosts), CHUNK):
+        yield dump_yaml({h.hostname: host_vars(inv, h) for h in inv.hosts[s:s + CHUNK]}, memo, "    ")
+    yield "  children:\n"
+    for g, hosts in groups.items():
+        yield dump_yaml({g: {"hosts": {h: None for h in hosts}}}, memo, "    ")

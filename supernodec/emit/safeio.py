@@ -101,13 +101,14 @@ def _block(obj: Any, ind: str, out: list[str], memo: dict[str, str]) -> None:
             out.append(f"{ind}- {_inline(item, memo)}")
 
 
-def dump_yaml(doc: Any, memo: dict[str, str] | None = None) -> str:
-    """One YAML document (block style, key order kept)."""
+def dump_yaml(doc: Any, memo: dict[str, str] | None = None, indent: str = "") -> str:
+    """One YAML document (block style, key order kept); a non-empty mapping or list can
+    be written at `indent`, as the value of a key written before it (streaming a big one)."""
     memo = {} if memo is None else memo
     if not isinstance(doc, (dict, list)) or not doc:
         return _inline(doc, memo) + "\n"
     out: list[str] = []
-    _block(doc, "", out, memo)
+    _block(doc, indent, out, memo)
     return "\n".join(out) + "\n"
 
 
