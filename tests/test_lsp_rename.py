@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -101,6 +102,17 @@ def _close(lsp: LspClient, uri: str) -> None:
     lsp.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
 
 
+@contextmanager
+def _session(lsp: LspClient, workspace: Path) -> Iterator[tuple[Path, str]]:
+    """A fresh copy of the project with main.sn open: (its folder, main.sn's URI)."""
+    d = _project(workspace)
+    uri = _open(lsp, d / "main.sn")
+    try:
+        yield d, uri
+    finally:
+        _close(lsp, uri)
+
+
 def _at(text: str, needle: str, k: int = 0) -> dict:
     """Protocol position of the `k`-th character of `needle` (ASCII: UTF-16 = code points)."""
     off = text.index(needle) + k
@@ -124,21 +136,15 @@ def _sorted(locs: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
 
 
 def test_references_of_a_parameter_with_and_without_its_declaration(lsp: LspClient, workspace: Path) -> None:
-    d = _project(workspace)
-    uri = _open(lsp, d / "main.sn")
-    try:
+    with _session(lsp, workspace) as (d, uri):
         use = _range(MAIN, "[per_box]", 1, 7)              # `per_box` is 7 characters
         decl = _range(MAIN, "param per_box", 6, 7)          # after `param `
         assert _references(lsp, uri, use["start"], True) == _sorted([(uri, decl), (uri, use)])
         assert _references(lsp, uri, decl["start"], False) == [(uri, use)]
-    finally:
-        _close(lsp, uri)
 
 
 def test_references_of_a_member_reach_other_templates_selectors_and_strings(lsp: LspClient, workspace: Path) -> None:
-    d = _project(workspace)
-    uri = _open(lsp, d / "main.sn")
-    try:
+    with _session(lsp, workspace) as (d, uri):
         expected = [_range(MAIN, "npu: huawei", 0, 3),             # the declaration in Box
                     _range(MAIN, "connect npu[i]", 8, 3),           # in Box
                     _range(MAIN, "bandwidth(npu.ub)", 10, 3),       # a selector in Pod: members at any depth
@@ -147,8 +153,6 @@ def test_references_of_a_member_reach_other_templates_selectors_and_strings(lsp:
         # a pattern variable: declared by its first use, read in the management address string
         k = _references(lsp, uri, _at(MAIN, "{k}", 1), True)
         assert k == _sorted([(uri, _range(MAIN, "box[k]", 4, 1)), (uri, _range(MAIN, "{k}", 1, 1))])
-    finally:
-        _close(lsp, uri)
 
 
 def test_references_of_a_part_and_a_port_group_across_files(lsp: LspClient, workspace: Path) -> None:
@@ -172,9 +176,7 @@ def _error(lsp: LspClient, method: str, params: dict) -> str:
 
 
 def test_prepare_rename_gives_the_range_or_says_why_not(lsp: LspClient, workspace: Path) -> None:
-    d = _project(workspace)
-    uri = _open(lsp, d / "main.sn")
-    try:
+    with _session(lsp, workspace) as (d, uri):
         res = lsp.request("textDocument/prepareRename", {"textDocument": {"uri": uri},
                                                          "position": _at(MAIN, "[boxes]", 3)})
         assert res == {"range": _range(MAIN, "[boxes]", 1, 5), "placeholder": "boxes"}
@@ -185,8 +187,6 @@ def test_prepare_rename_gives_the_range_or_says_why_not(lsp: LspClient, workspac
         keyword = _error(lsp, "textDocument/prepareRename", {"textDocument": {"uri": uri},
                                                              "position": _at(MAIN, "connect npu", 2)})
         assert "there is no name here" in keyword
-    finally:
-        _close(lsp, uri)
 
 
 @pytest.mark.parametrize("needle, k, new, message", [
@@ -201,14 +201,10 @@ def test_prepare_rename_gives_the_range_or_says_why_not(lsp: LspClient, workspac
 ])
 def test_rename_refuses_with_the_reason(lsp: LspClient, workspace: Path, needle: str, k: int, new: str,
                                         message: str) -> None:
-    d = _project(workspace)
-    uri = _open(lsp, d / "main.sn")
-    try:
+    with _session(lsp, workspace) as (d, uri):
         err = _error(lsp, "textDocument/rename", {"textDocument": {"uri": uri}, "position": _at(MAIN, needle, k),
                                                   "newName": new})
         assert message in err
-    finally:
-        _close(lsp, uri)
 
 
 def _apply(workspace_edit: dict, root: Path) -> None:
@@ -262,13 +258,9 @@ def _design(main: Path) -> tuple[dict, str]:
 ])
 def test_rename_keeps_the_design(lsp: LspClient, workspace: Path, needle: str, k: int, new: str, old: str,
                                  edits: int, same_ir: bool) -> None:
-    d = _project(workspace)
-    uri = _open(lsp, d / "main.sn")
-    try:
+    with _session(lsp, workspace) as (d, uri):
         res = lsp.request("textDocument/rename", {"textDocument": {"uri": uri}, "position": _at(MAIN, needle, k),
                                                   "newName": new})
-    finally:
-        _close(lsp, uri)
     assert sum(len(e) for e in res["changes"].values()) == edits
     before_counts, before = _design(d / "main.sn")
     _apply(res, d)
@@ -295,13 +287,9 @@ def test_rename_in_an_imported_file_edits_the_open_files_that_import_it(lsp: Lsp
 
 
 def test_a_refusal_is_an_answer_not_a_fault_in_the_log(lsp: LspClient, workspace: Path) -> None:
-    d = _project(workspace)
-    uri = _open(lsp, d / "main.sn")
-    try:
+    with _session(lsp, workspace) as (d, uri):
         _error(lsp, "textDocument/rename", {"textDocument": {"uri": uri}, "position": _at(MAIN, "Ascend910C", 0),
                                             "newName": "Other"})
-    finally:
-        _close(lsp, uri)
     lsp.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": _at(MAIN, "npu", 0)})  # log flushed
     assert "Traceback" not in (workspace / "server.log").read_text(encoding="utf-8")
 
@@ -332,9 +320,7 @@ def test_a_module_found_on_the_search_path_outside_the_workspace_is_not_edited(t
 
 
 def test_highlight_and_definition_of_an_index_variable(lsp: LspClient, workspace: Path) -> None:
-    d = _project(workspace)
-    uri = _open(lsp, d / "main.sn")
-    try:
+    with _session(lsp, workspace) as (d, uri):
         marks = lsp.request("textDocument/documentHighlight", {"textDocument": {"uri": uri},
                                                                "position": _at(MAIN, "leaf[w]", 5)})
         # the loop variable: declared by `for w` (write, kind 3), read twice in the connect (kind 2)
@@ -343,5 +329,3 @@ def test_highlight_and_definition_of_an_index_variable(lsp: LspClient, workspace
         # an index variable's definition is its first use: `i` in `south[i]` goes to `npu[i]`
         loc = lsp.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": _at(MAIN, "south[i]", 6)})
         assert loc == [{"uri": uri, "range": _range(MAIN, "npu[i]", 4, 1)}]
-    finally:
-        _close(lsp, uri)

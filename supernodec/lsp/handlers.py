@@ -279,24 +279,33 @@ def _definition(ls: SnServer, params: T.DefinitionParams) -> list[T.Location] | 
 def _declared_at(ls: SnServer, uri: str, position: T.Position) -> list[T.Location] | None:
     """Where the name at `position` is declared, from the bound names: index variables
     (`i` in `a[i].p -> b[i].q` is declared by its first use) and names in strings."""
+    view = _view(ls, uri, position)
+    if view is None:
+        return None
+    buf, prog, offset = view
+    decl = R.declaration(prog, prog.root, offset)
+    return [ls.location(buf, prog, decl.path, decl.start, decl.end)] if decl is not None else None
+
+
+def _view(ls: SnServer, uri: str, position: T.Position) -> tuple[Buffer, Any, int] | None:
+    """(buffer, program, offset of `position`) if the document parses, else None."""
     try:
         buf, prog = ls.program(uri)
     except JsonRpcException:
         return None
-    decl = R.declaration(prog, prog.root, ls.codec.offset(prog.sources[prog.root], position))
-    return [ls.location(buf, prog, decl.path, decl.start, decl.end)] if decl is not None else None
+    return buf, prog, ls.codec.offset(prog.sources[prog.root], position)
 
 
 @server.feature(T.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
 @_guard
 def _highlight(ls: SnServer, params: T.DocumentHighlightParams) -> list[T.DocumentHighlight] | None:
     """The name under the cursor, where it is declared (write) and used (read) in this document."""
-    try:
-        _, prog = ls.program(params.text_document.uri)
-    except JsonRpcException:
+    view = _view(ls, params.text_document.uri, params.position)
+    if view is None:
         return None
+    _, prog, offset = view
     src = prog.sources[prog.root]
-    occs = R.references(prog, prog.root, ls.codec.offset(src, params.position), True)
+    occs = R.references(prog, prog.root, offset, True)
     return [T.DocumentHighlight(range=T.Range(start=ls.codec.position(src, o.start), end=ls.codec.position(src, o.end)),
                                 kind=T.DocumentHighlightKind.Write if o.decl else T.DocumentHighlightKind.Read)
             for o in occs if o.path == prog.root]
@@ -306,11 +315,10 @@ def _highlight(ls: SnServer, params: T.DocumentHighlightParams) -> list[T.Docume
 @_guard
 def _references(ls: SnServer, params: T.ReferenceParams) -> list[T.Location] | None:
     """In the document's program and in every other open document that reads the declaration."""
-    try:
-        buf, prog = ls.program(params.text_document.uri)
-    except JsonRpcException:
+    view = _view(ls, params.text_document.uri, params.position)
+    if view is None:
         return None
-    offset = ls.codec.offset(prog.sources[prog.root], params.position)
+    buf, prog, offset = view
     include = params.context.include_declaration
     found = {}
     for b, p, path, at in [(buf, prog, prog.root, offset)] + _declaration_views(ls, buf, prog, offset):
