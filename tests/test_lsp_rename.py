@@ -294,7 +294,8 @@ def test_a_refusal_is_an_answer_not_a_fault_in_the_log(lsp: LspClient, workspace
     assert "Traceback" not in (workspace / "server.log").read_text(encoding="utf-8")
 
 
-def test_a_module_found_on_the_search_path_outside_the_workspace_is_not_edited(tmp_path: Path) -> None:
+@pytest.mark.parametrize("root", [True, False])      # a workspace folder, or none: the document's folder
+def test_a_module_found_on_the_search_path_outside_the_workspace_is_not_edited(tmp_path: Path, root: bool) -> None:
     work, vendor = tmp_path / "work", tmp_path / "vendor"
     work.mkdir()
     vendor.mkdir()
@@ -303,7 +304,7 @@ def test_a_module_found_on_the_search_path_outside_the_workspace_is_not_edited(t
     (work / "main.sn").write_text(main, encoding="utf-8")
     client = LspClient(work, tmp_path / "server.log")
     try:
-        client.request("initialize", {"processId": None, "rootUri": work.as_uri(),
+        client.request("initialize", {"processId": None, "rootUri": work.as_uri() if root else None,
                                       "initializationOptions": {"searchPath": [str(vendor)]},
                                       "capabilities": {"textDocument": {"rename": {"prepareSupport": True}}}})
         client.notify("initialized", {})

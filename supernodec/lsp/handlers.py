@@ -126,13 +126,12 @@ class SnServer(LanguageServer):
 
     def editable(self, buf: Buffer, display: str) -> bool:
         """Whether rename may edit the module at `display`: not a shipped catalog, and
-        inside a workspace folder (the open document itself always)."""
+        inside a workspace folder (without one, the document's folder; the open
+        document itself always)."""
         if display.startswith("<catalogs>/") or buf.snapshot is None:
             return False
         real = Path(buf.snapshot.loader.real(display)).resolve()
-        if real == buf.path or not self.roots:
-            return True
-        return any(real.is_relative_to(r) for r in self.roots)
+        return real == buf.path or any(real.is_relative_to(r) for r in self.roots or [buf.path.parent])
 
     def location(self, buf: Buffer, prog: Any, path: str, start: int, end: int) -> T.Location:
         assert buf.snapshot is not None
