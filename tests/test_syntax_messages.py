@@ -53,12 +53,12 @@ def test_keywords_come_from_the_grammar() -> None:
 
 
 def _broken_versions(text: str):
-    """The text with one token removed, and with a stray `)` or `in` inserted before it."""
+    """The text with one token removed, and with a stray `)`, `in` or `$` inserted before it."""
     for m in re.finditer(r"\S+", text):
         a, b = m.start(), m.end()
         yield text[:a] + text[b:]
-        yield text[:a] + ") " + text[a:]
-        yield text[:a] + "in " + text[a:]
+        for stray in (") ", "in ", "$"):
+            yield text[:a] + stray + text[a:]
 
 
 @pytest.mark.parametrize("example", ["cloudmatrix384.sn", "small-cluster.sn"])
