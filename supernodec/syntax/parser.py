@@ -123,7 +123,6 @@ _AFTER = {
     "LSQB": "an index or count, like `[8]`, `[i]` or `[*]`",
     "CMP": "a bound, like `3 us` or `392 GB/s`",
 }
-_VALUE_STARTS = {"NUMBER", "STRING", "RATIO", "LPAR", "ADDOP", "NOT", "TRUE", "FALSE"}
 
 
 def terminal_display(name: str) -> str | None:
@@ -141,10 +140,16 @@ def keywords() -> frozenset[str]:
     return frozenset(v for v in _parser().literals.values() if v.isidentifier())
 
 
+def _values(expected: set[str]) -> set[str]:
+    """The terminals in `expected` that start a value."""
+    lits = _parser().literals
+    return {t for t in expected if t in _VALUE_PATTERNS or lits.get(t) in _VALUE_TEXTS}
+
+
 def _describe(expected: set[str]) -> str:
     lits = _parser().literals
     words: list[str] = []
-    values = {t for t in expected if t in _VALUE_PATTERNS or lits.get(t) in _VALUE_TEXTS}
+    values = _values(expected)
     if {"NAME", "NUMBER"} <= values:
         expected = expected - values
         words.append("a value like `4`, `nodes` or `56 GB/s`")
@@ -211,7 +216,7 @@ def _syntax_diagnostic(path: str, text: str, e: UnexpectedInput) -> Diagnostic:
     if prev == "NUMBER" and tok.type == "NAME" and (after := _after_number(path, text, e, tok, span)):
         return after
     want = _AFTER.get(prev or "", "")
-    if prev == "IN" and accepted & _VALUE_STARTS:
+    if prev == "IN" and _values(accepted) - {"NAME"}:
         want = ""                       # `for i in 0..7`, not `place a in b`
     if not want:
         want = _describe(accepted)
