@@ -330,3 +330,25 @@ def test_highlight_and_definition_of_an_index_variable(lsp: LspClient, workspace
         # an index variable's definition is its first use: `i` in `south[i]` goes to `npu[i]`
         loc = lsp.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": _at(MAIN, "south[i]", 6)})
         assert loc == [{"uri": uri, "range": _range(MAIN, "npu[i]", 4, 1)}]
+
+
+def test_rename_and_references_reach_the_workspace_files_that_are_not_open(lsp: LspClient, workspace: Path) -> None:
+    d = _project(workspace)
+    extra = 'import "lib"\n\ncenter other {\n  l: lib.Leaf[2]\n  connect l[0].north[0] -> l[1].north[0]\n}\n'
+    (d / "extra.sn").write_text(extra, encoding="utf-8")
+    lib = _open(lsp, d / "lib.sn")                       # main.sn and extra.sn stay closed
+    main, other = (d / "main.sn").resolve().as_uri(), (d / "extra.sn").resolve().as_uri()
+    try:
+        refs = _references(lsp, lib, _at(LIB, "north", 1), False)
+        assert refs == _sorted([(main, _range(MAIN, "north[0]", 0, 5)),
+                                (other, _range(extra, "l[0].north", 5, 5)), (other, _range(extra, "l[1].north", 5, 5))])
+        res = lsp.request("textDocument/rename", {"textDocument": {"uri": lib}, "position": _at(LIB, "north", 1),
+                                                  "newName": "uplink"})
+    finally:
+        _close(lsp, lib)
+    assert {u: len(e) for u, e in res["changes"].items()} == {lib: 1, main: 1, other: 2}
+    _, before = _design(d / "main.sn")
+    _, before_extra = _design(d / "extra.sn")
+    _apply(res, d)
+    assert _design(d / "main.sn")[1] == re.sub(r"\bnorth\b", "uplink", before)
+    assert _design(d / "extra.sn")[1] == re.sub(r"\bnorth\b", "uplink", before_extra)

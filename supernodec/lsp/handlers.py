@@ -34,6 +34,7 @@ from . import analysis as AN
 from . import complete, hover
 from . import navigate as N
 from . import rename as R
+from . import workspace as W
 from .positions import Codec, whole
 
 DEBOUNCE_S = 0.06
@@ -144,8 +145,9 @@ class SnServer(LanguageServer):
         return Path(buf.snapshot.loader.real(display)).resolve()
 
     def importers(self, buf: Buffer, real: Path) -> list[tuple[Buffer, Any, str]]:
-        """The other open buffers whose program reads the file at `real`:
-        (buffer, its program, the file's path in that program)."""
+        """The other open buffers whose program reads the file at `real`, then the
+        specs in the workspace that are not open and read it: (buffer, its program,
+        the file's path in that program)."""
         out = []
         for other in list(self.buffers.values()):
             if other is buf or other.snapshot is None or str(real) not in other.snapshot.deps:
@@ -157,6 +159,12 @@ class SnServer(LanguageServer):
             shown = next((p for p in prog.modules if self.real(other, p) == real), None)
             if shown is not None:
                 out.append((other, prog, shown))
+        open_paths = {b.path for b in list(self.buffers.values())}
+        roots = self.roots or [buf.path.parent]
+        for imp in W.importers_of(real, roots, open_paths, self.search_path, self.overlay()):
+            closed = Buffer(imp.path.as_uri(), imp.path, imp.program.sources[imp.program.root].text)
+            closed.snapshot = AN.Snapshot([], imp.program, imp.loader)
+            out.append((closed, imp.program, imp.shown))
         return out
 
     def state(self, uri: str) -> tuple[Buffer | None, Any, Any, Any]:
@@ -313,7 +321,7 @@ def _highlight(ls: SnServer, params: T.DocumentHighlightParams) -> list[T.Docume
 @server.feature(T.TEXT_DOCUMENT_REFERENCES)
 @_guard
 def _references(ls: SnServer, params: T.ReferenceParams) -> list[T.Location] | None:
-    """In the document's program and in every other open document that reads the declaration."""
+    """In the document's program and in every other spec (open or in the workspace) that reads the declaration."""
     view = _view(ls, params.text_document.uri, params.position)
     if view is None:
         return None
@@ -351,8 +359,8 @@ def _prepare_rename(ls: SnServer, params: T.PrepareRenameParams) -> T.PrepareRen
 @server.feature(T.TEXT_DOCUMENT_RENAME)
 @_guard
 def _rename(ls: SnServer, params: T.RenameParams) -> T.WorkspaceEdit | None:
-    """The edits in the document's program, and in the programs of the other open
-    documents that read the declaration (a file that imports the one being edited)."""
+    """The edits in the document's program, and in the programs of the other specs
+    (open or in the workspace) that read the declaration."""
     buf, prog = ls.program(params.text_document.uri)
     offset = ls.codec.offset(prog.sources[prog.root], params.position)
     merged: dict[Path, tuple[Any, set[R.Edit]]] = {}
