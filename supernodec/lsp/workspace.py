@@ -4,12 +4,13 @@ References and rename look beyond the open documents: a `.sn` file under the
 workspace folders whose imports reach the file that declares a name is
 resolved (parsed and its imports loaded, not elaborated) through the open
 buffers' overlay, so its uses of the name are found and renamed too. Hidden
-folders and virtual environments are skipped, and the scan stops after
-`MAX_FILES` files.
+folders (`.git`, `.venv`) and build folders are skipped, and the scan stops
+after `MAX_FILES` files or `MAX_FOLDERS` folders.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from ..loader import FileLoader
 from ..resolve import Program, module_name, resolve_program
 
 MAX_FILES = 2000
+MAX_FOLDERS = 20_000
 _IMPORTS = re.compile(r'^[ \t]*import[ \t]+"([^"\n]*)"', re.M)
 _SKIP = {"node_modules", "__pycache__", "site-packages", "build", "dist", "out"}
 
@@ -32,17 +34,20 @@ class Importer:
 
 
 def specs_under(roots: list[Path]) -> Iterator[Path]:
-    """`.sn` files under the folders, in a stable order, at most `MAX_FILES`."""
-    n = 0
+    """`.sn` files under the folders, in a stable order: at most `MAX_FILES` files
+    from at most `MAX_FOLDERS` folders (an editor opened on a home folder stays fast)."""
+    files = folders = 0
     for root in roots:
-        for f in sorted(root.rglob("*.sn")):
-            rel = f.relative_to(root).parts[:-1]
-            if any(p.startswith(".") or p in _SKIP for p in rel) or not f.is_file():
-                continue
-            n += 1
-            if n > MAX_FILES:
+        for here, dirs, names in os.walk(root):
+            folders += 1
+            if folders > MAX_FOLDERS:
                 return
-            yield f.resolve()
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP)
+            for name in sorted(n for n in names if n.endswith(".sn")):
+                files += 1
+                if files > MAX_FILES:
+                    return
+                yield (Path(here) / name).resolve()
 
 
 def importers_of(real: Path, roots: list[Path], skip: set[Path], search_path: list[str],
