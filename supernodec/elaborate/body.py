@@ -380,10 +380,8 @@ def _fill(template: list[str], binding: dict, env: Any, m: A.Mgmt) -> str:
     out = template[:]
     for i in range(1, len(out), 2):
         v = binding.get(out[i])
-        if type(v) is Fraction and v.denominator == 1 and v.numerator.bit_length() <= 64:
-            out[i] = str(v.numerator)     # an index variable: what `show` prints, faster
-        else:
-            out[i] = _interp(out[i], env, m)
+        # an index variable of the target is a whole number below the array size: `show` prints its digits
+        out[i] = str(v.numerator) if v is not None else _interp(out[i], env, m)
     return "".join(out)
 
 
