@@ -410,14 +410,17 @@ def instance_digest(design: Design, lo: int, hi: int, lengths: bool) -> bytes:
 
 
 def _link_table(design: Design, ids: np.ndarray, lo: np.ndarray | int, lengths: bool) -> np.ndarray:
-    """One int32 row per link: ends relative to `lo`, ports, medium, lanes (and length)."""
+    """One int32 column per link: ends relative to `lo`, ports, medium, lanes (and length)."""
     L = design.links
-    cols = [L.a[ids] - lo, L.a_port[ids], L.b[ids] - lo, L.b_port[ids], L.medium[ids], L.lanes[ids]]
-    if lengths:
-        cols.append(L.length_mm[ids])
-    out = np.empty((ids.size, len(cols)), np.int32)
+    sel: slice | np.ndarray = ids
+    if ids.size > 1 and int(ids[-1]) - int(ids[0]) + 1 == ids.size and bool((np.diff(ids) == 1).all()):
+        sel = slice(int(ids[0]), int(ids[-1]) + 1)      # a run of links: slices, not gathers
+    cols = [L.a, L.a_port, L.b, L.b_port, L.medium, L.lanes] + ([L.length_mm] if lengths else [])
+    out = np.empty((len(cols), ids.size), np.int32)
     for j, c in enumerate(cols):
-        out[:, j] = c
+        out[j] = c[sel]
+    for j in (0, 2):
+        np.subtract(out[j], lo, out=out[j], casting="unsafe")
     return out
 
 
@@ -484,26 +487,26 @@ def _classes(design: Design, ids: np.ndarray, bounds: np.ndarray, first: np.ndar
         stop = max(int(np.searchsorted(bounds, bounds[k] + CLASS_CHUNK, side="right")) - 1, k + 1)
         rel = bounds[k:stop + 1] - bounds[k]
         table = _link_table(design, ids[bounds[k]:bounds[stop]], np.repeat(first[k:stop], np.diff(rel)), True)
-        shape_prints = _fingerprints(table[:, :-1], rel)
-        length_prints = _fingerprints(table[:, -1:], rel)
+        shape_prints = _fingerprints(table[:-1], rel)
+        length_prints = _fingerprints(table[-1:], rel)
         for j in range(k, stop):
-            rows = table[rel[j - k]:rel[j - k + 1]]
+            cols = table[:, rel[j - k]:rel[j - k + 1]]
             parts = part[first[j]:first[j] + size[j]]
-            c = plain.number((int(size[j]), rows.shape[0], int(shape_prints[j - k])), (parts, rows[:, :-1]))
+            c = plain.number((int(size[j]), cols.shape[1], int(shape_prints[j - k])), (parts, cols[:-1]))
             out[0, j] = c
-            out[1, j] = timed.number((c, int(length_prints[j - k])), (rows[:, -1],))
+            out[1, j] = timed.number((c, int(length_prints[j - k])), (cols[-1],))
         k = stop
     return out[0], out[1]
 
 
 def _fingerprints(table: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """A 64-bit fingerprint of each slice `table[bounds[j]:bounds[j + 1]]` (rows in order),
+    """A 64-bit fingerprint of each slice `table[:, bounds[j]:bounds[j + 1]]` (in order),
     only to bucket the slices that are then compared exactly."""
-    h = np.zeros(table.shape[0], np.uint64)
+    h = np.zeros(table.shape[1], np.uint64)
     with np.errstate(over="ignore"):
-        for j in range(table.shape[1]):
-            h = (h ^ table[:, j].astype(np.uint64)) * np.uint64(0x9E3779B97F4A7C15)
-        pos = np.arange(table.shape[0], dtype=np.uint64) - np.repeat(bounds[:-1], np.diff(bounds)).astype(np.uint64)
+        for col in table:
+            h = (h ^ col.astype(np.uint64)) * np.uint64(0x9E3779B97F4A7C15)
+        pos = np.arange(table.shape[1], dtype=np.uint64) - np.repeat(bounds[:-1], np.diff(bounds)).astype(np.uint64)
         h = (h ^ pos) * np.uint64(0xC2B2AE3D27D4EB4F)
         h ^= h >> np.uint64(29)
     sums = np.zeros(bounds.size - 1, np.uint64)
