@@ -171,6 +171,8 @@ class _BEnds:
         # per index of b: the variable's name when it is a bare name outside the environment, else the expression
         self.indices = [(ix.parts[0], None) if type(ix) is A.Name and len(ix.parts) == 1 and ix.parts[0] not in ctx.env
                         else (None, ix) for seg in c.b.segs for ix in seg.indices if not isinstance(ix, A.Star)]
+        names = [n for n, _ix in self.indices]
+        self.bare = names if None not in names else None   # every index a variable: the common case, keyed faster
         self.memo: dict[tuple, list[End]] = {}
         self.tabled = False
 
@@ -191,6 +193,8 @@ class _BEnds:
     def _key(self, bind: dict) -> tuple:
         """The value of each index expression of b (None: a variable b binds itself),
         else ("names", value of each name b reads)."""
+        if self.bare is not None:
+            return tuple([None if (v := bind.get(n)) is None else v.numerator for n in self.bare])
         out: list[int | None] = []
         for name, ix in self.indices:
             if name is not None:
