@@ -75,6 +75,17 @@ class Elaborator:
     slot_taken: dict[tuple[int, int, int], int] = field(default_factory=dict)
     next_u: dict[tuple[int, int], int] = field(default_factory=dict)
     iterations: int = 0       # loop bodies run so far (`Limits.iterations`)
+    group_ids: dict[int, dict[str, int]] = field(default_factory=dict)   # part -> port group name -> index
+
+    def group_index(self, part: int) -> dict[str, int]:
+        """Port group name -> index (the first of that name) of a part."""
+        ids = self.group_ids.get(part)
+        if ids is None:
+            ids = {}
+            for k, g in enumerate(self.parts[part].ports):
+                ids.setdefault(g.name, k)
+            self.group_ids[part] = ids
+        return ids
 
     def source_text(self, span: Any) -> str:
         if span is None or span.file not in self.prog.sources:

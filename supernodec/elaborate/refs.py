@@ -104,14 +104,14 @@ def _walk(el: Any, ctx: Any, ref: A.Ref, i: int, elems: list[Elem], binding: dic
 def _port(el: Any, ctx: Any, ref: A.Ref, i: int, m: DevArray, devs: list[int], binding: dict) -> Iterator[tuple[dict, Target]]:
     seg = ref.segs[i]
     part = el.parts[m.part]
-    groups = [g.name for g in part.ports]
-    if seg.name not in groups:
+    gi = el.group_index(m.part).get(seg.name)
+    if gi is None:
+        groups = [g.name for g in part.ports]
         raise DiagnosticError(error("SN0108", f"`{part.qname}` has no port group `{seg.name}`", seg.span,
                                     label="unknown port group",
                                     hint=did_you_mean(seg.name, groups) or ("port groups: " + ", ".join(groups) if groups else "this part has no ports")))
     if i + 1 != len(ref.segs):
         raise DiagnosticError(error("SN0002", "a reference ends at a port", ref.segs[i + 1].span))
-    gi = groups.index(seg.name)
     g = part.ports[gi]
     if len(seg.indices) > 1:
         raise DiagnosticError(error("SN0204", f"port group `{seg.name}` has one dimension", seg.span))
