@@ -24,7 +24,8 @@ from ..diagnostics import Diagnostic, error
 from ..ir.flat import port_table
 from ..ir.model import Design, Require, Selector
 from . import check
-from .common import (KNOWN_FUNCS, WORDS, bad_require, cached, bound_value, capacity, count, declarations, forwarding, instance_classes,
+from .common import (KNOWN_FUNCS, WORDS, bad_require, cached, bound_value, capacity, count, declarations, exact_sums, forwarding,
+                     instance_classes,
                      instance_note, names, port_rows, rate_text, ratio_text, satisfies, scope_range)
 from .flow import max_flow
 
@@ -68,27 +69,56 @@ class GroupLinks:
 
 
 def group_links(design: Design, group: str | None) -> GroupLinks:
-    """Injection and peer tiers of every device on port group `group`, once per design."""
-    def make() -> GroupLinks:
-        n = len(design.devices)
-        want = np.concatenate([[_group_index(p, group) in (-1, i) for i in range(max(len(p.ports), 1))]
-                               for p in design.parts] + [[False]]).astype(bool)
-        cap = capacity(design)
-        total, ports, tsum, tcount = (np.zeros(n, np.int64) for _ in range(4))
-        t = tiers(design) if group is not None else None
-        L = design.links
-        for dev, key, other in zip((L.a, L.b), end_groups(design), (L.b, L.a)):
-            m = want[key]
-            d = dev[m]
-            ports += np.bincount(d, minlength=n)
-            total += _sum_by(d, cap[m], n)
-            if t is not None:
-                to = t[other[m]]
-                fin = np.isfinite(to)
-                tsum += _sum_by(d[fin], to[fin].astype(np.int64), n)
-                tcount += np.bincount(d[fin], minlength=n)
-        return GroupLinks(total, ports, tsum, tcount)
-    return cached(design, f"group_links:{group}", make)
+    """Injection and peer tiers of every device on port group `group`, once per design.
+
+    The port groups named by the bandwidth requires are counted together, in one pass
+    over the links keyed by (device, group name)."""
+    if group is None:
+        return cached(design, "group_links:", lambda: _all_links(design))
+    names, table = cached(design, "group_links", lambda: _named_groups(design, _required_groups(design)))
+    if group not in names:
+        names, table = cached(design, f"group_links:{group}", lambda: _named_groups(design, (group,)))
+    return GroupLinks(*(x[names[group]::len(names)] for x in table))
+
+
+def _required_groups(design: Design) -> tuple[str, ...]:
+    funcs = ("bandwidth", "aggregate", "oversubscription", "bisection")
+    return tuple(sorted({a.port_group for rq in design.requires if rq.func in funcs for a in rq.args if a.port_group}))
+
+
+def _all_links(design: Design) -> GroupLinks:
+    n = len(design.devices)
+    cap = capacity(design)
+    L = design.links
+    ports = np.bincount(L.a, minlength=n) + np.bincount(L.b, minlength=n)
+    total = exact_sums(np.concatenate([L.a, L.b]), np.concatenate([cap, cap]), n, ports)
+    z = np.zeros(n, np.int64)
+    return GroupLinks(total, ports.astype(np.int64), z, z)
+
+
+def _named_groups(design: Design, groups: tuple[str, ...]) -> tuple[dict[str, int], tuple[np.ndarray, ...]]:
+    """({group name: column}, (total, ports, peer tier sums, peers) as device-major arrays of
+    len(devices) x len(groups)): a part's links count for the first of its groups of a name."""
+    names = {g: k for k, g in enumerate(groups)}
+    n, width = len(design.devices), max(len(names), 1)
+    column = np.concatenate([[names.get(g.name, -1) if _group_index(p, g.name) == i else -1
+                              for i, g in enumerate(p.ports)] + ([-1] if not p.ports else [])
+                             for p in design.parts] + [[-1]]).astype(np.int64)
+    cap, t, L = capacity(design), tiers(design), design.links
+    size = n * width
+    total, ports, tsum, tcount = (np.zeros(size, np.int64) for _ in range(4))
+    for dev, key, other in zip((L.a, L.b), end_groups(design), (L.b, L.a)):
+        col = column[key]
+        m = col >= 0
+        cell = dev[m].astype(np.int64) * width + col[m]
+        cnt = np.bincount(cell, minlength=size)
+        ports += cnt
+        total += exact_sums(cell, cap[m], size, cnt)
+        to = t[other[m]]
+        fin = np.isfinite(to)
+        tsum += exact_sums(cell[fin], to[fin].astype(np.int64), size)
+        tcount += np.bincount(cell[fin], minlength=size)
+    return names, (total, ports, tsum, tcount)
 
 
 def end_groups(design: Design) -> tuple[np.ndarray, np.ndarray]:
@@ -107,17 +137,6 @@ def end_groups(design: Design) -> tuple[np.ndarray, np.ndarray]:
         ra, rb = port_rows(design)
         return by_row[ra], by_row[rb]
     return cached(design, "end_groups", make)
-
-
-def _sum_by(dev: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Exact per-device sums of int64 `values` (float sums while they stay below 2**53)."""
-    if values.size == 0:
-        return np.zeros(n, np.int64)
-    if int(np.abs(values).max()) * values.size < 2**53:
-        return np.bincount(dev, weights=values, minlength=n).astype(np.int64)
-    out = np.zeros(n, np.int64)
-    np.add.at(out, dev, values)
-    return out
 
 
 def _group_index(part, group: str | None) -> int:  # noqa: ANN001

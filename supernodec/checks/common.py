@@ -233,6 +233,20 @@ def link_end_rates(design: Design) -> tuple[np.ndarray, np.ndarray]:
     return cached(design, "end_rates", make)
 
 
+def exact_sums(keys: np.ndarray, values: np.ndarray, n: int, counts: np.ndarray | None = None) -> np.ndarray:
+    """Per key in [0, n): the exact sum of the int64 `values` with that key. Float sums
+    (bincount) are exact while no sum can reach 2**53: the largest value times the
+    largest count of one key (`counts`, the bincount of `keys`, if already known)."""
+    if values.size == 0:
+        return np.zeros(n, np.int64)
+    counts = np.bincount(keys, minlength=n) if counts is None else counts
+    if int(np.abs(values).max()) * int(counts.max()) < 2**53:
+        return np.bincount(keys, weights=values, minlength=n).astype(np.int64)
+    out = np.zeros(n, np.int64)
+    np.add.at(out, keys, values)
+    return out
+
+
 def links_per_cable(design: Design) -> np.ndarray:
     """Per link: how many links share its cable or module pair (1 for links without one)."""
     def make() -> np.ndarray:

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from ..ir.csgraph import breadth_first_order, maximum_flow
 
 from ..ir.model import Design
-from .common import capacity, forwarding, links_within, sealed_region
+from .common import capacity, exact_sums, forwarding, links_within, sealed_region
 
 INT32_MAX = 2**31 - 1
 
@@ -93,16 +93,7 @@ def _side_sums(a: np.ndarray, b: np.ndarray, cu: np.ndarray, arcs: list[np.ndarr
     on[nodes] = True
     ab = arcs[0] & on[a]
     ba = arcs[1] & on[b]
-    return (_sum_by(a[ab], cu[ab], n) + _sum_by(b[ba], cu[ba], n))[nodes]
-
-
-def _sum_by(node: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Exact per-node sums of non-negative int64 `values`."""
-    if values.size and int(values.max()) * values.size < 2**53:
-        return np.bincount(node, weights=values, minlength=n).astype(np.int64)
-    out = np.zeros(n, np.int64)
-    np.add.at(out, node, values)
-    return out
+    return (exact_sums(a[ab], cu[ab], n) + exact_sums(b[ba], cu[ba], n))[nodes]
 
 
 def _dead_end(design: Design, lo: int, lid: np.ndarray, in_a: np.ndarray, in_b: np.ndarray) -> np.ndarray:
