@@ -284,3 +284,23 @@ def test_mistakes_in_specs_never_break_references() -> None:
                 except R.Refused:
                     pass
     check()
+
+
+ADDRESS = '''switch S {
+  port p[4]: UB @ 56 GB/s
+}
+center c {
+  s: S[2]
+  let address = "10.0.{k}.1"
+  mgmt s[k] = address
+}
+'''
+
+
+def test_an_index_variable_read_through_a_string_in_a_let_is_not_renamed_blindly(tmp_path: Path) -> None:
+    prog = _program(tmp_path, ADDRESS)
+    _design(tmp_path, ADDRESS)                             # it compiles: `{k}` reads the index variable
+    with pytest.raises(R.Refused, match="`{k}` in the string at spec.sn:6 may be read as a management address"):
+        R.rename(prog, prog.root, _off(ADDRESS, "s[k]", 2), "n", _editable)
+    with pytest.raises(R.Refused, match="`{k}` in the string"):       # and a name would not capture it either
+        R.rename(prog, prog.root, _off(ADDRESS, "let address", 4), "k", _editable)

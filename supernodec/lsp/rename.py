@@ -75,6 +75,10 @@ def rename(prog: Program, path: str, offset: int, new: str,
     if clash is not None and clash != key:
         raise Refused(f"`{new}` is already declared in the same scope ({_where(prog, b.symbols[clash])}); "
                       "choose another name")
+    for o in b.loose:
+        if o.name in (sym.name, new) and editable(o.path):
+            raise Refused(f"`{{{o.name}}}` in the string at {_line(prog, o)} may be read as a management address "
+                          "with this name; rename by hand")
     edits: dict[str, list[Edit]] = {}
     for o in b.references(key):
         edit = (o.end, o.end, f" as {new}") if o.implicit else (o.start, o.end, new)

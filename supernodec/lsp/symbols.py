@@ -83,6 +83,7 @@ class Binding:
     symbols: dict[Key, Symbol] = field(default_factory=dict)
     scopes: dict[int, dict[str, Key]] = field(default_factory=dict)   # scope token -> names declared in it
     alive: list[Any] = field(default_factory=list, repr=False)         # the scope objects behind the tokens
+    loose: list[Occ] = field(default_factory=list)   # `{name}` in other strings: an address template, maybe
 
     def references(self, key: Key) -> list[Occ]:
         return [o for o in self.occs if o.key == key or (isinstance(o.key, frozenset) and key in o.key)]
@@ -248,9 +249,10 @@ class _Binder:
     def mgmt_(self, info: ModuleInfo, s: A.Mgmt, env: list[dict], ms: _MScope, owner: Any) -> None:
         pat: dict[str, Key] = {}
         self.ref(info, s, s.target, env, pat, ms)
-        self.expr(info, s.value, env + [pat])
         if isinstance(s.value, A.Str) and s.value.span is not None:
             self.interpolations(info, s.value, env + [pat])
+        else:
+            self.expr(info, s.value, env + [pat])
 
     def decl_(self, info: ModuleInfo, s: A.Decl, env: list[dict], ms: _MScope, owner: Any) -> None:
         """A declaration inside a body: a hall in the center."""
@@ -328,6 +330,10 @@ class _Binder:
         elif t is A.Call:
             for a in e.args:
                 self.expr(info, a, env)
+        elif t is A.Str and e.span is not None:      # a `let` may hold a management address
+            raw = info.source.text[e.span.start:e.span.end]
+            self.out.loose += [Occ(info.path, e.span.start + m.start(1), e.span.start + m.end(1), m.group(1), None)
+                               for m in _INTERP.finditer(raw)]
 
     def type_name(self, info: ModuleInfo, name: A.Name) -> None:
         """`huawei.Ascend910C`: the alias (in each module along the way) and the declaration."""
