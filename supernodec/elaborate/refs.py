@@ -21,6 +21,7 @@ from .builder import DevArray, HallRef, Instances, RackArray, Scope
 from .values import evaluate, show, to_int
 
 Elem = tuple[Scope, int, int, str, str]   # scope, dev offset, rack offset, block prefix, path
+PLAIN_TABLES = True   # plain references resolved with numpy (`reftable`); False: always walk
 
 
 @dataclass
@@ -38,6 +39,12 @@ class Target:
 
 def walk_ref(el: Any, ctx: Any, ref: A.Ref, binding: dict[str, Fraction]) -> Iterator[tuple[dict, Target]]:
     """Every (binding, target) a reference denotes, binding free index names."""
+    if not binding and PLAIN_TABLES:
+        from .reftable import plain_table, table_rows
+        t = plain_table(el, ctx, ref)
+        if t is not None:
+            yield from table_rows(t)
+            return
     start: list[Elem] = [(ctx.scope, 0, 0, "", "")]
     yield from _walk(el, ctx, ref, 0, start, binding)
 
