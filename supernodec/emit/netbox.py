@@ -101,14 +101,13 @@ def _host_row(inv: Inventory, types: Types, i: int, h: Host) -> tuple[Any, ...]:
             h.u if positioned else None, "front" if positioned else None, None, None, desc)
 
 
-def _child_columns(inv: Inventory, types: Types) -> list[np.ndarray]:
+def _child_columns(inv: Inventory, types: Types, names: np.ndarray) -> list[np.ndarray]:
     """The rows of every chip inside a node, as columns of CSV text (groups of cells joined by `,`)."""
     design, D = inv.design, inv.design.devices
     nodes = inv.node_indices()
     dev = np.fromiter((d for i in nodes for d in inv.hosts[i].devices), np.int64)
     host = np.repeat(np.asarray(nodes, np.int64), [len(inv.hosts[i].devices) for i in nodes])
     part = D.part[dev] if len(dev) else np.zeros(0, np.int64)
-    names = csv_table(inv.device_names)
     roles = csv_table(D.role)
     paths = csv_table(D.name)
     used = sorted(set(part.tolist()))
@@ -128,11 +127,12 @@ def _child_columns(inv: Inventory, types: Types) -> list[np.ndarray]:
     return [names[dev], roles[dev], per_part[part], per_host[host], bay, paths[dev]]
 
 
-def devices(inv: Inventory, types: Types) -> Producer:
+def devices(inv: Inventory, types: Types, names: np.ndarray) -> Producer:
+    """devices.csv; `names` is the CSV text of every device name (`csv_table(inv.device_names)`)."""
     hosts = [_host_row(inv, types, i, h) for i, h in enumerate(inv.hosts)]
     head = csv_lines([[c] for c in DEVICE_HEADER])
     host_text = csv_lines([csv_table(c) for c in zip(*hosts)]) if hosts else ""
-    return chunked(_rows, [head, host_text], _child_columns(inv, types))
+    return chunked(_rows, [head, host_text], _child_columns(inv, types, names))
 
 
 def _rows(first: list[str], cols: list[np.ndarray]) -> Iterator[str]:
@@ -157,12 +157,12 @@ def length_table(mm: np.ndarray) -> np.ndarray:
     return np.asarray([f"{c // 100}.{c % 100:02d}" for c in range(top + 1)], dtype=object)
 
 
-def cables(inv: Inventory) -> Producer:
+def cables(inv: Inventory, names: np.ndarray) -> Producer:
     """cables.csv, written a chunk of rows at a time: every cell is gathered from a table of
     CSV text (devices, ports, media, lengths) escaped once per value."""
     d, L = inv.design, inv.design.links
     keep = np.flatnonzero(L.medium >= 0) if len(L) else np.zeros(0, np.int64)
-    dev = csv_table(inv.device_names) + ",dcim.interface"
+    dev = names + ",dcim.interface"
     off, flat = port_names(d)
     port = csv_table(flat.tolist())
     part = d.devices.part
@@ -193,9 +193,10 @@ def cables(inv: Inventory) -> Producer:
 def emit_netbox(design: Design) -> list[Artifact]:
     inv = inventory(design)
     types = build_types(inv)
+    names = csv_table(inv.device_names)
     out = [Artifact("netbox/sites.csv", sites(inv)), Artifact("netbox/locations.csv", locations(inv)),
            Artifact("netbox/racks.csv", racks(inv)), Artifact("netbox/manufacturers.csv", manufacturers(types)),
            Artifact("netbox/device-roles.csv", device_roles(inv)),
-           Artifact("netbox/devices.csv", devices(inv, types)), Artifact("netbox/cables.csv", cables(inv))]
+           Artifact("netbox/devices.csv", devices(inv, types, names)), Artifact("netbox/cables.csv", cables(inv, names))]
     out += [Artifact(f"netbox/device-types/{path}", dump_yaml(doc).encode()) for path, doc in types.docs.items()]
     return out

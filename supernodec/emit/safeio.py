@@ -150,10 +150,13 @@ def csv_field(v: Any) -> str:
     return v
 
 
-def needs_care(texts: list[str]) -> bool:
+def needs_care(texts: Sequence[str]) -> bool:
     """Whether any text needs CSV quoting or defusing (a few substring searches in C over all of them)."""
-    joined = "\n".join(texts)
-    if joined.count("\n") != max(len(texts) - 1, 0) or joined.startswith(_FORMULA):
+    return _care("\n".join(texts), len(texts))
+
+
+def _care(joined: str, n: int) -> bool:
+    if joined.count("\n") != max(n - 1, 0) or joined.startswith(_FORMULA):
         return True
     return any(c in joined for c in (",", '"', "\r", "\n=", "\n+", "\n-", "\n@", "\n\t"))
 
@@ -163,8 +166,13 @@ def csv_table(values: Sequence[Any]) -> np.ndarray:
 
     Text that needs no care (checked at once, in C, over the whole table) is kept as is.
     """
-    texts = ["" if v is None else v if isinstance(v, str) else str(v) for v in values]
-    if needs_care(texts):
+    try:
+        texts: Sequence[Any] = values
+        joined = "\n".join(values)          # all strings: no copy
+    except TypeError:                      # numbers, None
+        texts = ["" if v is None else v if isinstance(v, str) else str(v) for v in values]
+        joined = "\n".join(texts)
+    if _care(joined, len(texts)):
         texts = [csv_field(v) for v in values]
     out = np.empty(len(texts), dtype=object)
     out[:] = texts
