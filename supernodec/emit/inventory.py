@@ -153,10 +153,14 @@ class _Columns:
     def __init__(self, design: Design):
         D = design.devices
         self.part, self.rack, self.u = D.part.tolist(), D.rack.tolist(), D.u.tolist()
+        self.supernode = D.supernode.tolist()
         self.kind = [p.kind for p in design.parts]
         self.qname = [p.qname for p in design.parts]
 
     def counts(self, devs: list[int], kind: str) -> tuple[tuple[int, int], ...]:
+        if len(devs) == 1:       # most hosts are one switch or one device
+            p = self.part[devs[0]]
+            return ((p, 1),) if self.kind[p] == kind else ()
         c = Counter(p for p in map(self.part.__getitem__, devs) if self.kind[p] == kind)
         return tuple(sorted(c.items(), key=lambda kv: (-kv[1], self.qname[kv[0]])))
 
@@ -176,7 +180,7 @@ def _make_host(design: Design, cols: _Columns, path: str, devs: list[int], is_no
         height = design.parts[part].height or 0
     mgmt = next((D.mgmt[d] for d in devs if d in D.mgmt), None) if D.mgmt else None
     return Host(path=path, hostname=hostname, role=split_segment(path.rpartition(".")[2])[0], is_node=is_node,
-                devices=tuple(devs), part=part, rack=rack, u=u, height=height, supernode=int(D.supernode[first]),
+                devices=tuple(devs), part=part, rack=rack, u=u, height=height, supernode=cols.supernode[first],
                 mgmt=mgmt, accelerators=cols.counts(devs, "accelerator"), cpus=cols.counts(devs, "cpu"),
                 plane=_plane(path))
 
