@@ -70,6 +70,7 @@ def _table(tmp_path, name: str, on: bool, monkeypatch: pytest.MonkeyPatch) -> tu
     monkeypatch.setattr(connect, "TABLE_MIN_BINDINGS", 1 if on else 10**12)
     monkeypatch.setattr(connect, "TABLE_MAX_COST", 10**12)
     monkeypatch.setattr(connect, "MEMO_MAX", 1 << 16 if on else 0)
+    monkeypatch.setattr(refs, "PLAIN_TABLES", False)     # the memo and table, not the plain pairs
     res, diags = _compile(tmp_path, CONNECT_PARTS, CONNECT_SPECS[name], on)
     if res.design is None:
         return (None, diags)
@@ -116,6 +117,9 @@ PLAIN_SPECS = {
     "const_out_of_range": "a: Sw[2]; b: Sw[2]\n  connect a[5].up -> b[0].down",
     "scope_target": "host: Host[2]\n  mgmt host[i] = \"h{i}\"",
     "mgmt_ports": "a: Sw[2]\n  mgmt a[i].up[k] = \"s{i}p{k}\"",
+    "parallel": "a: Sw[2]; b: Sw[2]\n  connect a[i].up -> b[i].down parallel 3",
+    "a_beyond_b": "a: Sw[4]; b: Sw[2]\n  connect a[i].up[k] -> b[i].down[k]",
+    "b_constant": "a: Sw[4]; b: Sw[1]\n  connect a[i].up[0] -> b[0].down",
 }
 
 
@@ -135,7 +139,7 @@ def test_tables_give_what_the_walk_gives(name: str, tmp_path, monkeypatch: pytes
     on = _result(tmp_path, name, True, monkeypatch)
     off = _result(tmp_path, name, False, monkeypatch)
     assert on == off
-    expect_error = name in ("unknown_member", "unknown_port", "const_out_of_range")
+    expect_error = name in ("unknown_member", "unknown_port", "const_out_of_range", "a_beyond_b")
     assert (on[0] is None) == expect_error, on[-1]
 
 

@@ -128,6 +128,8 @@ def _endpoint(t: Target, ref: A.Ref) -> Target:
 
 def _enumerate(el: Any, ctx: Any, c: A.Connect, o: Opts) -> list[array]:
     cols = [array("q") for _ in range(6)]   # a, a_group, a_port(-1 auto), b, b_group, b_port
+    if not o.stripe and _plain_pairs(el, ctx, c, o, cols):
+        return cols
     b_ends = _BEnds(el, ctx, c)
     for bind, ta in walk_ref(el, ctx, c.a, {}):
         _endpoint(ta, c.a)
@@ -147,6 +149,58 @@ def _enumerate(el: Any, ctx: Any, c: A.Connect, o: Opts) -> list[array]:
         if len(ctx.builder.names) and len(cols[0]) > el.limits.links:
             raise DiagnosticError(error("SN0207", f"this connect makes more than {el.limits.links:,} links", c.span))
     return cols
+
+
+def _plain_pairs(el: Any, ctx: Any, c: A.Connect, o: Opts, cols: list[array]) -> bool:
+    """Both ends plain (`reftable`), one device and at most one port per binding, and b
+    reading only a's variables: every a row pairs with the b row of the same values,
+    computed with numpy in the loop's order. False (cols untouched): take the loop."""
+    from . import refs
+    from .reftable import plain_table
+    if not refs.PLAIN_TABLES:
+        return False
+    ta = plain_table(el, ctx, c.a)
+    tb = plain_table(el, ctx, c.b) if ta is not None else None
+    if ta is None or tb is None or ta.group is None or tb.group is None or isinstance(ta.port, str) or isinstance(tb.port, str):
+        return False
+    if ta.devs.shape[1] != 1 or tb.devs.shape[1] != 1 or not set(tb.names) <= set(ta.names):
+        return False
+    n = len(ta) * o.parallel
+    if len(tb) == 0 or n > el.limits.links:
+        return False
+    row = _rows_of(ta.values[:, [ta.names.index(v) for v in tb.names]], tb.values)
+    if row is None:
+        return False
+    rep = np.repeat(np.arange(len(ta)), o.parallel)
+    ends = row[rep]
+    for col, v in zip(cols, (ta.devs[rep, 0], np.full(n, ta.group), _ports(ta.port, rep),
+                             tb.devs[ends, 0], np.full(n, tb.group), _ports(tb.port, ends))):
+        col.frombytes(np.ascontiguousarray(v, dtype=np.int64).tobytes())
+    return True
+
+
+def _rows_of(keys: np.ndarray, table: np.ndarray) -> np.ndarray | None:
+    """Index of the row of `table` equal to each row of `keys`; None if any is missing
+    (the walk then reports an index out of range) or `table` has repeated rows."""
+    if keys.shape[1] == 0:       # b reads no variable: its one row for every a row
+        return np.zeros(len(keys), dtype=np.int64) if len(table) == 1 else None
+    hi = np.maximum(keys.max(axis=0, initial=0), table.max(axis=0, initial=0)) + 1
+    if _prod(int(h) for h in hi) >= 1 << 62:
+        return None
+    radix = np.cumprod(np.r_[1, hi[:0:-1]])[::-1]
+    kt, kk = table @ radix, keys @ radix
+    order = np.argsort(kt, kind="stable")
+    st = kt[order]
+    if len(st) > 1 and (st[1:] == st[:-1]).any():
+        return None
+    at = np.minimum(np.searchsorted(st, kk), len(st) - 1)
+    if len(kk) and (st[at] != kk).any():
+        return None
+    return order[at]
+
+
+def _ports(port: Any, rows: np.ndarray) -> np.ndarray:
+    return np.full(len(rows), -1, dtype=np.int64) if port is None else port[rows]
 
 
 End = tuple[int, int, int]   # device, port group, port (-1: allocate)
