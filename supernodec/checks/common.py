@@ -523,6 +523,5 @@ def _fingerprints(table: np.ndarray, bounds: np.ndarray) -> np.ndarray:
         pos = np.arange(table.shape[1], dtype=np.uint64) - np.repeat(bounds[:-1], np.diff(bounds)).astype(np.uint64)
         h = (h ^ pos) * np.uint64(0xC2B2AE3D27D4EB4F)
         h ^= h >> np.uint64(29)
-    sums = np.zeros(bounds.size - 1, np.uint64)
-    np.add.at(sums, np.repeat(np.arange(bounds.size - 1), np.diff(bounds)), h)
-    return sums
+    total = np.concatenate([np.zeros(1, np.uint64), np.cumsum(h, dtype=np.uint64)])   # sums modulo 2**64
+    return total[bounds[1:]] - total[bounds[:-1]]

@@ -97,7 +97,7 @@ def _side_sums(a: np.ndarray, b: np.ndarray, cu: np.ndarray, arcs: list[np.ndarr
 
 
 def _dead_end(design: Design, lo: int, lid: np.ndarray, in_a: np.ndarray, in_b: np.ndarray) -> np.ndarray:
-    """Per arc: True when it touches the switches of a sealed supernode with devices of one
+    """Per link: True when it touches the switches of a sealed supernode with devices of one
     side only. Flow entering those switches could only leave towards the other side
     inside the supernode, so no source-to-sink path uses them; leaving them out changes
     neither the flow nor the minimum cut (the source and sink arcs keep the capacities of
@@ -106,11 +106,12 @@ def _dead_end(design: Design, lo: int, lid: np.ndarray, in_a: np.ndarray, in_b: 
     if not (region >= 0).any():
         return np.zeros(lid.size, bool)
     sn = design.devices.supernode[lo:lo + in_a.size]
-    both = np.zeros(len(design.supernodes) + 1, np.int8)
-    for side, bit in ((in_a, 1), (in_b, 2)):
-        got = np.unique(sn[side])
-        both[got[got >= 0]] |= bit
-    return (region >= 0) & (both[region] != 3)
+    has = []
+    for side in (in_a, in_b):
+        h = np.zeros(len(design.supernodes) + 1, bool)       # index -1: no supernode
+        h[sn[side]] = True
+        has.append(h)
+    return (region >= 0) & ~(has[0] & has[1])[region]
 
 
 def _source_side(g: sp.csr_array, flow: sp.csr_array, s: int) -> np.ndarray:
