@@ -160,7 +160,15 @@ def parse_defines(defines: list[str]) -> tuple[dict[str, Any], list[Diagnostic]]
     return out, diags
 
 
+# A compile allocates millions of long-lived objects (AST, catalog, placements); with the default
+# first-generation threshold (700) the collector walks them again and again: 100k accelerators
+# `check` 2.8 -> 2.2 s, 1M 33 -> 28 s. Cycles are still collected, only less often.
+GC_THRESHOLD = (200_000, 50, 100)
+
+
 def _compile_cmd(args: argparse.Namespace) -> int:
+    import gc
+    gc.set_threshold(*GC_THRESHOLD)
     from .driver import CompileResult, Options, compile_spec
     from .elaborate import Limits
     from .loader import FileLoader, default_search_path
