@@ -193,7 +193,7 @@ _MISPLACED = {
     A.Connect: ("`connect`", _INSIDE, _MOVE_IN), A.For: ("`for`", _INSIDE, _MOVE_IN),
     A.If: ("`if`", _INSIDE, _MOVE_IN), A.Place: ("`place`", _INSIDE, _MOVE_IN),
     A.Memory: ("`unified memory`", _INSIDE, _MOVE_IN), A.Require: ("`require`", _INSIDE, _MOVE_IN),
-    A.Mgmt: ("`mgmt`", _INSIDE, _MOVE_IN), A.Decl: ("a `hall`", _INSIDE, _MOVE_IN),
+    A.Mgmt: ("`mgmt`", _INSIDE, _MOVE_IN), A.Decl: ("a `hall`", "belongs inside the center", "move it into the `center` block"),
     A.RowDecl: ("a `row`", "belongs inside a `hall`", "put it in a `hall` block of the center"),
     A.PortDecl: ("a port group", "belongs inside a part", "declare it in a part such as `switch S { port p: UB @ 1 Gb/s }`"),
     A.Field: ("a field", "belongs inside a part, a template, the center or a hall",

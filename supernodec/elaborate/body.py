@@ -318,6 +318,10 @@ def _hall(el: Elaborator, ctx: Ctx, h: A.Decl) -> None:
     hid = len(el.halls)
     el.halls.append((h.name, rows, budget, h.span))
     _declare(ctx, h.name, HallRef(h.name, {r[0]: (hid, i) for i, r in enumerate(rows)}, h.span), h.span)
+    if ctx.chain:    # declared all the same, so its `place`s add no errors; a template's racks are per instance
+        raise DiagnosticError(error("SN0002", "a `hall` belongs in the center, not in a template", h.span,
+                                    label="in a template", hint="declare the hall in the center and place the "
+                                    "template's racks from there, like `place n[i].r in h.A`"))
 
 
 def _require(el: Elaborator, ctx: Ctx, r: A.Require) -> None:
@@ -336,7 +340,13 @@ def _require(el: Elaborator, ctx: Ctx, r: A.Require) -> None:
 
 
 def _memory(el: Elaborator, ctx: Ctx, m: A.Memory) -> None:
-    members = [resolve_selector(el, ctx, ref)[1] for ref in m.over]
+    members = []
+    for ref in m.over:
+        text, ids, _group, racks = resolve_selector(el, ctx, ref)
+        if racks:
+            raise DiagnosticError(error("SN0203", f"`{text}` names racks; a unified memory map is over devices with memory",
+                                        ref.span, hint="name the accelerators or CPUs, like `over npu, cpu`"))
+        members.append(ids)
     ids = np.concatenate(members) if members else np.zeros(0, dtype=np.int64)
     width = 64
     if m.width is not None:
