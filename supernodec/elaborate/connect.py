@@ -116,7 +116,25 @@ def elaborate_connect(el: Any, ctx: Any, c: A.Connect) -> None:
     cid = len(el.connects)
     el.connects.append((text, ctx.scope.template or "", c.span))
     cols = _enumerate(el, ctx, c, o)
+    if o.lanes:
+        _check_lanes(el, ctx, c, o, cols)
     _allocate(el, ctx, c, o, cols, cid)
+
+
+def _check_lanes(el: Any, ctx: Any, c: A.Connect, o: Opts, cols: list[array]) -> None:
+    """`lanes N` fits the ports at both ends (a split a port carries `split` legs of N lanes)."""
+    parts = ctx.builder.parts()
+    for dc, gc, legs in ((0, 1, o.split), (3, 4, 1)):
+        devs = np.frombuffer(cols[dc], dtype=np.int64)
+        pairs = np.unique(parts[devs].astype(np.int64) * 65536 + np.frombuffer(cols[gc], dtype=np.int64))
+        for key in pairs.tolist():
+            part = el.parts[key // 65536]
+            g = part.ports[key % 65536]
+            if o.lanes * legs > g.lanes:
+                span = next((op.span for op in c.options if op.name == "lanes"), c.span)
+                need = f"{legs} legs of {o.lanes} lanes" if legs > 1 else f"{o.lanes} lanes"
+                raise DiagnosticError(error("SN0205", f"`lanes {o.lanes}` needs {need} but a `{g.name}` port of `{part.qname}` has {g.lanes}",
+                                            span, hint=f"use at most {g.lanes // legs} lanes per link, or leave `lanes` out"))
 
 
 def _endpoint(t: Target, ref: A.Ref) -> Target:
@@ -368,11 +386,11 @@ def _allocate(el: Any, ctx: Any, c: A.Connect, o: Opts, cols: list[array], cid: 
     for i in range(n):
         a, ag, ap, d, bg, bp = cols[0][i], cols[1][i], cols[2][i], cols[3][i], cols[4][i], cols[5][i]
         pa, pb = int(parts[a]), int(parts[d])
-        if o.split > 1 and ap < 0:
-            key = (a, ag)
+        if o.split > 1:     # the legs of a breakout share the a port, written (`a.p[0]`) or not
+            key = (a, ag, ap)
             cur = split_state.get(key)
             if cur is None or cur[1] >= o.split:
-                port_a = _take(el, ctx, c, a, pa, ag, -1, base)
+                port_a = _take(el, ctx, c, a, pa, ag, ap, base)
                 split_state[key] = (port_a, 1)
             else:
                 port_a = cur[0]
