@@ -38,8 +38,9 @@ CODES: tuple[Code, ...] = (
 
         The same code marks a statement that parses but is not allowed where it
         is written: a `connect`, `require`, member or `hall` at the top level of a
-        module (they belong in a template or the center), a `port` group outside a
-        part, an `import` or `param` inside a block.
+        module (they belong in a template or the center), a `hall` in a template
+        (halls belong in the center), a `port` group outside a part, an `import`
+        or `param` inside a block.
     """)),
     Code("SN0003", "unexpected-end-of-file", "the file ends in the middle of a construct",
          cleandoc("""

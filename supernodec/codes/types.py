@@ -48,7 +48,9 @@ CODES: tuple[Code, ...] = (
         The expression has a valid value, but not the kind this place needs: a
         count where a part is expected, a string where a number is expected, a
         quantity where a plain number is expected, or the reverse. The message
-        says what was expected and what was found.
+        says what was expected and what was found. A reference that names the
+        wrong kind of thing is reported the same way: `unified memory over r`
+        where `r` are racks (a memory map is over devices with memory).
 
         Bad:
 
@@ -82,7 +84,10 @@ CODES: tuple[Code, ...] = (
         The argument has the right type but a value the template cannot use: a
         negative or zero count, a size that does not divide evenly where the
         template requires it, or a value a `require` on the parameter rejects. The
-        notes show the instantiation chain that passed the value.
+        notes show the instantiation chain that passed the value. An option of
+        a `connect` outside its range is reported the same way: `parallel 0`, or
+        `lanes 16` on ports of 8 lanes (with `split N`, the a port must have N
+        times the lanes).
 
         Bad:
 
