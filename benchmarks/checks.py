@@ -24,8 +24,6 @@ import argparse
 import json
 import math
 import pickle
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +31,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from _proc import peak_rss_mb, run_json_child  # noqa: E402
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 FORWARDING = ("switch", "nic")
@@ -40,14 +39,11 @@ FORWARDING = ("switch", "nic")
 
 # ----------------------------------------------------------------------------- baseline
 def _rss_mb() -> float:
+    """The current resident set (the baseline's growth is measured from here)."""
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_mb()
 
 
 def nx_latency_graph(design):  # noqa: ANN001, ANN201
@@ -196,7 +192,7 @@ def child_checks(pkl: str) -> dict:
         out["checks"][name] = time.perf_counter() - t
         out["diagnostics"] += [f"{d.code} {d.message}" for d in diags]
     out["all_checks_s"] = time.perf_counter() - t0
-    out["checks_peak_mb"] = _peak_mb() - base
+    out["checks_peak_mb"] = peak_rss_mb() - base
     t = time.perf_counter()
     g, w = ours_worst_latency(design)
     out["latency_exact_s"] = time.perf_counter() - t
@@ -204,7 +200,7 @@ def child_checks(pkl: str) -> dict:
     t = time.perf_counter()
     out["bisection_bps"] = ours_bisection(design)
     out["bisection_s"] = time.perf_counter() - t
-    out["peak_mb"] = _peak_mb() - base
+    out["peak_mb"] = peak_rss_mb() - base
     return out
 
 
@@ -229,15 +225,12 @@ def child_baseline(pkl: str, all_pairs: int, sources: int, max_flow_links: int) 
         t = time.perf_counter()
         out["nx_bisection_bps"] = nx_bisection(design, a.tolist(), b.tolist())
         out["nx_bisection_s"] = time.perf_counter() - t
-    out["nx_peak_mb"] = _peak_mb() - base
+    out["nx_peak_mb"] = peak_rss_mb() - base
     return out
 
 
 def _run_child(*args: str) -> dict:
-    r = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=False)
-    if r.returncode != 0:
-        raise RuntimeError(r.stderr[-3000:])
-    return json.loads(r.stdout.strip().splitlines()[-1]) if r.stdout.strip() else {}
+    return run_json_child([sys.executable, __file__, *args], what=f"checks.py {args[0]}")
 
 
 # ----------------------------------------------------------------------------- main

@@ -81,7 +81,7 @@ def networkx_baseline(size: int, work: Path) -> dict:
         import checks as checks_bench
     except ImportError as e:
         return {"error": f"benchmarks/checks.py not importable: {e}"}
-    ns = argparse.Namespace(all_pairs=1500, sources=8, max_flow_links=300_000)
+    ns = argparse.Namespace(all_pairs=1500, sources=8, max_flow_links=300_000, baseline_max=size)
     try:
         return checks_bench.bench(size, work, ns)
     except Exception as e:  # noqa: BLE001 - a failed baseline is reported, not fatal
