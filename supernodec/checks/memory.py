@@ -80,7 +80,8 @@ def _one(design: Design, decl, amap: dict) -> list[Diagnostic]:  # noqa: ANN001
                          hint="list every member once"))
     empty = [w["device"] for w in wins if not w["size"]]
     if empty:
-        out.append(warning("SN0711", f"{count(len(empty), 'member')} of the unified memory{where} declare no memory, "
+        verb = "declares" if len(empty) == 1 else "declare"
+        out.append(warning("SN0711", f"{count(len(empty), 'member')} of the unified memory{where} {verb} no memory, "
                            f"first `{empty[0]}`", decl.span, label="empty windows",
                            hint="declare `memory = ...` on the part, or leave these devices out of the map"))
     return out

@@ -182,8 +182,9 @@ def _required_group(design: Design, qname: str, g, devs: np.ndarray, first: np.n
         return []
     d0 = int(devs[bad[0]])
     ports = [f"{g.name}[{i}]" for i in np.flatnonzero(free[bad[0]])[:4].tolist()]
+    n = int(per_dev.sum())
     return [warning(
-        "SN0609", f"{count(int(per_dev.sum()), 'required `' + g.name + '` port')} of `{qname}` are unconnected "
+        "SN0609", f"{count(n, 'required `' + g.name + '` port')} of `{qname}` {'is' if n == 1 else 'are'} unconnected "
         f"on {count(bad.size, 'device')}; first `{design.devices.name[d0]}` ({', '.join(ports)})",
         g.span, label="declared `required`",
         hint=f"connect every `{g.name}` port, or drop `required` from the port group")]
