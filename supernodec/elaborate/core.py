@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from .. import units
-from ..catalog import PartSource, build_part, duplicate_part_numbers, extends_cycle
+from .. import catalog  # as a module: catalog.py imports elaborate.values, so either may be imported first
 from ..diagnostics import Diagnostic, DiagnosticError, error
 from ..ir.model import Design, Part
 from ..resolve import ModuleInfo, Program, lookup_decl
@@ -135,7 +135,7 @@ class Elaborator:
         if qname in self.part_ids:
             pid = self.part_ids[qname]
             if pid < 0 and qname in self.active:
-                raise DiagnosticError(extends_cycle(self.active[self.active.index(qname):] + [qname], ref))
+                raise DiagnosticError(catalog.extends_cycle(self.active[self.active.index(qname):] + [qname], ref))
             if pid < 0:
                 raise _Quiet()   # the part's own errors are already reported
             return pid
@@ -152,7 +152,7 @@ class Elaborator:
                     raise DiagnosticError(error("SN0309", f"unknown base part `{decl.base.dotted}`",
                                                 decl.base.span, hint=hint or "check the catalog import"))
                 base = self.parts[self._part_of(bmod, bdecl, decl.base)]
-            part, diags = build_part(PartSource(qname, decl, self.module_constants(pmod)), base)
+            part, diags = catalog.build_part(catalog.PartSource(qname, decl, self.module_constants(pmod)), base)
         finally:
             self.active.pop()
         self.diags.extend(diags)
@@ -177,7 +177,7 @@ class Elaborator:
         self._duplicate_part_numbers()
 
     def _duplicate_part_numbers(self) -> None:
-        self.diags.extend(duplicate_part_numbers(self.parts))
+        self.diags.extend(catalog.duplicate_part_numbers(self.parts))
 
 
 class _Quiet(DiagnosticError):
