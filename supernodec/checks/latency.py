@@ -2,7 +2,8 @@
 
 The worst case over every pair (a in A, b in B, a != b) of the shortest path, where a
 path costs its switches' latencies plus propagation (length x the medium's delay per
-metre) plus declared per-hop serialization; paths pass through switches and NICs only.
+metre); paths pass through switches and NICs only. A part's `latency` is its whole
+port-to-port delay: a store-and-forward part includes the serialization of a frame in it.
 `paths.worst_pair` answers it from a few single-source searches (see there); a require
 written in a template is answered once per distinct instance, on the instance's own
 devices and links. The report names the worst pair, its path and the breakdown.

@@ -63,18 +63,8 @@ def _delay_fs_per_mm(design: Design) -> np.ndarray:
 
 
 def latency_fs(design: Design) -> np.ndarray:
-    """Per part: latency (plus declared per-hop serialization) in femtoseconds."""
-    out = []
-    for p in design.parts:
-        t = (p.latency or Fraction(0)) + _serialization(p)
-        out.append(float(round(t * FS_PER_S)))
-    return np.array(out + [0.0])
-
-
-def _serialization(p) -> Fraction:  # noqa: ANN001
-    v = p.fields.get("serialization") if p.fields else None
-    value = getattr(v, "value", v)
-    return Fraction(value) if isinstance(value, (Fraction, int)) else Fraction(0)
+    """Per part: its port-to-port `latency` in femtoseconds (0 when it declares none)."""
+    return np.array([float(round((p.latency or Fraction(0)) * FS_PER_S)) for p in design.parts] + [0.0])
 
 
 def build_graph(design: Design, lo: int, hi: int, metric: str, reduced: bool = False) -> PathGraph:

@@ -18,11 +18,13 @@ CODES: tuple[Code, ...] = (
         the worst such pair stays within X. A path costs the sum of the latencies
         of the switches (and NICs) it passes through, plus the propagation delay
         of its cables (the computed length times the medium's `delay`, e.g.
-        5 ns/m), plus a per-hop serialization delay where a part declares one.
-        Paths never pass through other endpoints (NPUs, GPUs, CPUs).
+        5 ns/m). A part's `latency` is its whole port-to-port delay: for a
+        store-and-forward part, include the serialization of one frame (frame
+        size / port rate, 4 KiB at 400 Gb/s = 81.92 ns). Paths never pass
+        through other endpoints (NPUs, GPUs, CPUs).
 
-        The message names the worst pair, its path and the breakdown (switches,
-        propagation, serialization). Links whose length is unknown (racks not on
+        The message names the worst pair, its path and the breakdown (switches
+        and propagation). Links whose length is unknown (racks not on
         the floor) count no propagation; a note says how many.
 
         Bad (three 400 ns switches between any two NPUs):
