@@ -163,6 +163,8 @@ def _collect(info: ModuleInfo, diags: list[Diagnostic]) -> None:
         if isinstance(s, A.Decl):
             info.decls[name] = s
             _duplicate_lets(s.body, diags)
+            if s.kind in A.TEMPLATE_KINDS or s.kind == "center":
+                _misplaced_inside(s.body, s.kind != "center", diags)
         elif isinstance(s, A.Param):
             info.params[name] = s
         else:
@@ -184,6 +186,34 @@ def _duplicate_lets(body: tuple, diags: list[Diagnostic]) -> None:
                                hint="rename one of them, or compute the value in one `let`"))
         for sub in (s.then, s.orelse) if type(s) is A.If else (s.body,) if type(s) in (A.Group, A.For) else ():
             _duplicate_lets(sub, diags)
+
+
+def _misplaced_inside(body: tuple, template: bool, diags: list[Diagnostic]) -> None:
+    """SN0002 for what a template's or the center's block cannot hold (an import, a
+    parameter, a port group, a nested declaration; a hall in a template), in every
+    template whether or not anything uses it: the same diagnostics as elaboration's."""
+    for s in body:
+        if type(s) in (A.Import, A.Param, A.PortDecl) or (type(s) is A.Decl and s.kind != "hall"):
+            diags.append(not_here(s))
+        elif type(s) is A.Decl and template:
+            diags.append(hall_in_template(s))
+        for sub in (s.then, s.orelse) if type(s) is A.If else (s.body,) if type(s) in (A.Group, A.For) else ():
+            _misplaced_inside(sub, template, diags)
+
+
+_NOT_HERE = {A.Import: "an import", A.Param: "a parameter", A.PortDecl: "a port group", A.Decl: "a declaration"}
+
+
+def not_here(s: A.Stmt) -> Diagnostic:
+    """A statement that a template's, the center's, a group's or a loop's block cannot hold."""
+    return error("SN0002", f"{_NOT_HERE.get(type(s), 'this statement')} is not allowed here", getattr(s, "span", None),
+                 hint="imports, parameters and declarations go at the top level; ports go in parts")
+
+
+def hall_in_template(h: A.Decl) -> Diagnostic:
+    return error("SN0002", "a `hall` belongs in the center, not in a template", h.span, label="in a template",
+                 hint="declare the hall in the center and place the template's racks from there, "
+                      "like `place n[i].r in h.A`")
 
 
 _INSIDE = "belongs inside a template or the center"

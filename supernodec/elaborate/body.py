@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import units
 from ..diagnostics import DiagnosticError, error
-from ..resolve import ModuleInfo, lookup_decl
+from ..resolve import ModuleInfo, hall_in_template, lookup_decl, not_here
 from ..suggest import did_you_mean
 from ..syntax import ast as A
 from .builder import Block, Builder, DevArray, HallRef, Instances, LocalRequire, RackArray, Scope
@@ -47,7 +47,7 @@ def run_body(el: Elaborator, ctx: Ctx, body: tuple) -> None:
 def _stmt(el: Elaborator, ctx: Ctx, s: Any) -> None:
     handler = _HANDLERS.get(type(s))
     if handler is None or (type(s) is A.Decl and s.kind != "hall"):
-        raise _not_here(s)
+        raise DiagnosticError(not_here(s))   # resolve reports these first: kept for safety
     handler(el, ctx, s)
 
 
@@ -74,12 +74,6 @@ def _if(el: Elaborator, ctx: Ctx, s: A.If) -> None:
 
 def _row_outside_hall(el: Elaborator, ctx: Ctx, s: A.RowDecl) -> None:
     raise DiagnosticError(error("SN0213", "a `row` belongs inside a `hall`", s.span))
-
-
-def _not_here(s: Any) -> DiagnosticError:
-    what = {A.Import: "an import", A.Param: "a parameter", A.PortDecl: "a port group", A.Decl: "a declaration"}.get(type(s), "this statement")
-    return DiagnosticError(error("SN0002", f"{what} is not allowed here", getattr(s, "span", None),
-                                hint="imports, parameters and declarations go at the top level; ports go in parts"))
 
 
 def dims_of(el: Elaborator, ctx: Ctx, exprs: tuple) -> tuple[int, ...]:
@@ -319,9 +313,7 @@ def _hall(el: Elaborator, ctx: Ctx, h: A.Decl) -> None:
     el.halls.append((h.name, rows, budget, h.span))
     _declare(ctx, h.name, HallRef(h.name, {r[0]: (hid, i) for i, r in enumerate(rows)}, h.span), h.span)
     if ctx.chain:    # declared all the same, so its `place`s add no errors; a template's racks are per instance
-        raise DiagnosticError(error("SN0002", "a `hall` belongs in the center, not in a template", h.span,
-                                    label="in a template", hint="declare the hall in the center and place the "
-                                    "template's racks from there, like `place n[i].r in h.A`"))
+        raise DiagnosticError(hall_in_template(h))
 
 
 def _require(el: Elaborator, ctx: Ctx, r: A.Require) -> None:
