@@ -190,7 +190,15 @@ def test_prepare_rename_gives_the_range_or_says_why_not(lsp: LspClient, workspac
 
 
 @pytest.mark.parametrize("needle, k, new, message", [
-    ("[boxes]", 1, "for", "`for` is a keyword"),
+    # the grammar's words are names where it expects a name and no keyword: the edited
+    # spec decides. A member is declared where a statement starts, so `connect: ...`
+    # and `for: ...` read as the keywords; `[true]` reads as the boolean
+    ("npu: huawei", 0, "connect", "`connect` is a keyword of the language, read as one where `npu` is written"),
+    ("npu: huawei", 0, "for", "`for` is a keyword of the language, read as one where `npu` is written"),
+    ("[boxes]", 1, "true", "`true` is a keyword of the language, read as one where `boxes` is written"),
+    ("param per_box", 6, "not", "`not` is a keyword of the language, read as one where `per_box` is written"),
+    # `width` is a name here, but Box's parameter of that name would capture the use in Box
+    ("param per_box", 6, "width", "`width` at main.sn:9 would mean another declaration of that name"),
     ("[boxes]", 1, "2boxes", "`2boxes` is not a name"),
     ("[boxes]", 1, "per_box", "`per_box` is already declared in the same scope (main.sn:5)"),
     ("npu: huawei", 0, "leaf", "`leaf` is already declared in the same scope (main.sn:10)"),
@@ -255,6 +263,11 @@ def _design(main: Path) -> tuple[dict, str]:
     ("lib.Leaf[width]", 4, "Tor", "Leaf", 3, False),          # a part in lib.sn, used twice in main.sn
     ("node Box", 5, "Tray", "Box", 2, False),                 # a template
     ('import "lib"', 8, "partner", "lib", 3, True),           # an implicit import alias becomes `as partner`
+    # words of the grammar that are names where they are written (option, kind and statement words)
+    ("let boxes", 4, "width", "boxes", 2, True),
+    ("param per_box", 6, "pitch", "per_box", 2, False),
+    ("param per_box", 6, "connect", "per_box", 2, False),      # only read in expressions, never at a statement
+    ("spine: lib", 0, "switch", "spine", 2, False),
 ])
 def test_rename_keeps_the_design(lsp: LspClient, workspace: Path, needle: str, k: int, new: str, old: str,
                                  edits: int, same_ir: bool) -> None:

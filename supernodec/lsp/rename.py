@@ -3,11 +3,15 @@
 Both answer from `symbols.bind_program`: the occurrences whose key is the key
 of the name under the cursor. Rename refuses (`Refused`, with the reason) a
 name declared in a module that cannot be edited (a shipped catalog, a file
-outside the workspace), a new name that is not an identifier or is a keyword,
-and a new name already declared in the same scope. The edit itself is checked
-by applying it, parsing the edited modules and binding again: every name must
-still mean the declaration it meant (so no shadowing, capture or pattern
-variable changes meaning), else the rename is refused and says where.
+outside the workspace), a new name that is not an identifier, and a new name
+already declared in the same scope. The edit itself is checked by applying it,
+parsing the edited modules and binding again: every name must still mean the
+declaration it meant (so no shadowing, capture or pattern variable changes
+meaning), else the rename is refused and says where. That check alone decides
+about the grammar's words: its lexer is contextual, so `width` or `node` is a
+name wherever the grammar expects a name and no keyword, and a rename to such a
+word is done when every edited place still reads it as the name; where one
+would read it as the keyword (`for: ...` starts a loop), the rename is refused.
 """
 
 from __future__ import annotations
@@ -121,16 +125,21 @@ def _check_editable(prog: Program, b: Binding, key: Key, sym: Symbol, editable: 
 def _check_name(new: str) -> None:
     if not IDENT.fullmatch(new):
         raise Refused(f"`{new}` is not a name: names start with a letter or `_` and hold letters, digits and `_`")
-    if new in keywords():
-        raise Refused(f"`{new}` is a keyword of the language; choose another name")
 
 
 def _check_meaning(prog: Program, b: Binding, key: Key, new: str, edits: dict[str, list[Edit]]) -> None:
     """Apply the edits, bind again, and refuse if any name would mean something else."""
-    after = bind_program(_edited(prog, edits))
+    keyword = f"`{new}` is a keyword of the language, read as one where `{b.symbols[key].name}` is written"
+    try:
+        after = bind_program(_edited(prog, edits))
+    except Refused as e:
+        if new in keywords():
+            raise Refused(f"{keyword}: {e}; choose another name") from None
+        raise
     renamed = {(o.path, o.start) for o in b.references(key)}
     if len(after.occs) != len(b.occs):
-        raise Refused(f"renaming to `{new}` would change how the spec reads; choose another name")
+        raise Refused(f"{keyword}; choose another name" if new in keywords()
+                      else f"renaming to `{new}` would change how the spec reads; choose another name")
     for old, now in zip(b.occs, after.occs):
         expected = new if (old.path, old.start) in renamed else old.name
         if now.key == old.key and now.name == expected:
