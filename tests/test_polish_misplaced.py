@@ -35,17 +35,20 @@ def test_a_parameter_then_a_hall_typed_in_an_unused_template(lsp: LspClient, tmp
     t = lsp.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "sn", "version": 1,
                                                              "text": TEXT}})
     assert lsp.diagnostics(uri, 1, after=t)[1] == []          # `N` is used by nothing
-    # type `  param k = 1` as line 4 (0-based 3) of the template: 13 characters
-    text = TEXT.replace("  r: R\n}", "  r: R\n  param k = 1\n}")
-    t = lsp.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+    # line 4 (0-based 3) of the template: `  param k = 1` is 13 characters, then
+    # replaced by `  hall h { row A[2] }`, 21 characters
+    assert _typed(lsp, uri, 2, "  param k = 1") == [("SN0002", "a parameter is not allowed here", (3, 2, 3, 13))]
+    assert _typed(lsp, uri, 3, "  hall h { row A[2] }") == [
+        ("SN0002", "a `hall` belongs in the center, not in a template", (3, 2, 3, 21))]
+
+
+def _typed(lsp: LspClient, uri: str, version: int, line: str) -> list[tuple]:
+    """(code, first line of the message, range) after `line` is typed at the end of the template."""
+    text = TEXT.replace("  r: R\n}", f"  r: R\n{line}\n}}")
+    t = lsp.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
                                               "contentChanges": [{"text": text}]})
-    diags = lsp.diagnostics(uri, 2, after=t)[1]
-    assert [(d["code"], d["message"].split("\n")[0]) for d in diags] == [("SN0002", "a parameter is not allowed here")]
-    assert diags[0]["range"] == {"start": {"line": 3, "character": 2}, "end": {"line": 3, "character": 13}}
-    # replace it by a hall: `  hall h { row A[2] }` is 21 characters
-    text = TEXT.replace("  r: R\n}", "  r: R\n  hall h { row A[2] }\n}")
-    t = lsp.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3},
-                                              "contentChanges": [{"text": text}]})
-    diags = lsp.diagnostics(uri, 3, after=t)[1]
-    assert [(d["code"], d["message"].split("\n")[0]) for d in diags] == [("SN0002", "a `hall` belongs in the center, not in a template")]
-    assert diags[0]["range"] == {"start": {"line": 3, "character": 2}, "end": {"line": 3, "character": 21}}
+    out = []
+    for d in lsp.diagnostics(uri, version, after=t)[1]:
+        a, b = d["range"]["start"], d["range"]["end"]
+        out.append((d["code"], d["message"].split("\n")[0], (a["line"], a["character"], b["line"], b["character"])))
+    return out
