@@ -41,10 +41,10 @@ FIELDS: dict[str, tuple[Any, str]] = {
     "cooling": (str, "cooling"), "class": (str, "medium_class"), "protocol": (str, "protocol"), "rate": (_Q.RATE, "rate"),
     "reach": (_Q.LENGTH, "reach"), "delay": (_Q.DELAY_PER_LENGTH, "delay"), "form": (str, "form"),
     "links_per_module": (int, "links_per_module"), "max_racks": (int, "max_racks"),
-    "power_budget": (_Q.POWER, "power_budget"),
+    "power_budget": (_Q.POWER, "power_budget"), "leg": ("part", "leg"),
 }
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "optic": ("class", "rate", "reach", "delay", "form", "links_per_module", "protocol"),
+    "optic": ("class", "rate", "reach", "delay", "form", "links_per_module", "protocol", "leg"),
     "cable": ("class", "rate", "reach", "delay", "form", "links_per_module", "max_racks", "protocol"),
     "rack": ("power_budget",),
 }
@@ -137,6 +137,8 @@ def _assemble(src: PartSource, base: Part | None, vals: dict[str, Any], ports: l
     part = replace(part, qname=src.qname, kind=decl.kind, ports=tuple(ports) if ports else part.ports,
                    doc=decl.doc or (base.doc if base else ""), span=decl.name_span, fields=fields)
     for k, v in vals.items():
+        if k == "leg":
+            continue      # a part reference, resolved to a part index by the elaborator (`resolve_leg`)
         if k == "price":
             part = replace(part, price=v[0], currency=v[1])
         else:
@@ -170,6 +172,12 @@ def _field(decl: A.Decl, f: A.Field, env: Mapping[str, Any], vals: dict[str, Any
     if f.name in vals:
         raise DiagnosticError(error("SN0102", f"field `{f.name}` is set twice", f.span, hint="keep one"))
     kind, _ = FIELDS[f.name]
+    if kind == "part":
+        if not isinstance(f.value, A.Name):
+            raise DiagnosticError(error("SN0314", f"`{f.name}` must name an optic part, like `leg = optics.OSFP400_DR4`",
+                                        f.value.span, label="not a part name"))
+        vals[f.name] = f.value
+        return
     v = evaluate(f.value, env)
     vals[f.name] = _convert(f, kind, v)
 
@@ -307,6 +315,20 @@ def duplicate_part_numbers(parts: tuple[Part, ...] | list[Part]) -> list[Diagnos
                 related=(Related(first.span, f"`{first.qname}` has it"),) if first.span else (),
                 hint="give the variant its own part number, or extend the first part to override its fields"))
     return out
+
+
+def leg_problem(part: Part, leg: Part, ref: Any) -> Diagnostic | None:
+    """SN0314 when `part`'s `leg` names something other than a plain optic (not one with a `leg` itself)."""
+    if leg.kind != "optic":
+        return error("SN0314", f"`leg` of `{part.qname}` names `{leg.qname}`, {a(leg.kind)}, not an optic",
+                     getattr(ref, "span", None), label="not an optic",
+                     hint="name the optical module each breakout leg end takes")
+    if "leg" in leg.fields:
+        return error("SN0314", f"`leg` of `{part.qname}` names `{leg.qname}`, which has a `leg` itself"
+                     + (" (the optic names itself)" if leg.qname == part.qname else ""),
+                     getattr(ref, "span", None), label="a leg module breaks out again",
+                     hint=f"name a plain module, without `leg`, as the leg of `{part.qname}`")
+    return None
 
 
 def extends_cycle(chain: list[str], ref: Any) -> Diagnostic:

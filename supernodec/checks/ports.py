@@ -14,7 +14,7 @@ from ..diagnostics import Diagnostic, error, warning
 from ..ir.flat import FORMS, port_table
 from ..ir.model import PROTOCOLS, Design
 from . import check
-from .common import capacity, count, link_end_rates, links_per_cable, medium_share, port_base, port_rows, rate_text
+from .common import cached, capacity, count, link_end_rates, links_per_cable, medium_share, port_base, port_rows, rate_text
 
 # Ethernet and RoCE share a family: RoCE is RDMA over Ethernet ports.
 _FAMILY = np.array([PROTOCOLS.index(p) if p != "RoCE" else PROTOCOLS.index("Ethernet") for p in PROTOCOLS])
@@ -104,16 +104,18 @@ def _forms(design: Design) -> list[Diagnostic]:
     ra, rb = port_rows(design)
     fa, fb = pt.form[ra], pt.form[rb]
     med = design.links.medium
-    mform = np.array([FORMS.index(p.form) if p.form in FORMS else 0 for p in design.parts] + [0], dtype=np.int8)[med]
+    forms = np.array([FORMS.index(p.form) if p.form in FORMS else 0 for p in design.parts] + [0], dtype=np.int8)
+    far = far_medium(design)                 # a breakout leg's B end takes the optic's `leg` module
+    mform, bform = forms[med], forms[far]
     has = med >= 0
     bad_a = has & (((fa == _BACKPLANE)) | ((mform > 0) & (fa > 0) & (fa != mform)))
-    bad_b = has & (((fb == _BACKPLANE)) | ((mform > 0) & (fb > 0) & (fb != mform)))
+    bad_b = has & (((fb == _BACKPLANE)) | ((bform > 0) & (fb > 0) & (fb != bform)))
     out = []
     for c, ids in _per_connect(design, bad_a | bad_b):
         k = int(ids[0])
         side = "a" if bad_a[k] else "b"
         form = FORMS[int((fa if side == "a" else fb)[k])]
-        m = design.parts[int(med[k])]
+        m = design.parts[int((med if side == "a" else far)[k])]
         what = (f"{_end(design, k, side)} is a backplane port and takes no medium, but the link uses `{m.qname}`"
                 if form == "backplane" else
                 f"`{m.qname}` is {m.form} but {_end(design, k, side)} is {form}")
@@ -129,6 +131,37 @@ def _forms(design: Design) -> list[Diagnostic]:
             label=f"{_of_connect(design, c, len(ids))}: no medium",
             hint="add `medium auto` (or name a cable or optic) so the BOM and the cabling plan count it"))
     return out
+
+
+def breakout_legs(design: Design) -> np.ndarray:
+    """Per link: it is a leg of a breakout (`split N`): its cable holds several links, all from one A port."""
+    L = design.links
+    out = np.zeros(len(L), dtype=bool)
+    multi = (L.medium >= 0) & (L.cable >= 0) & (links_per_cable(design) > 1)
+    if not multi.any():
+        return out
+    idx = np.flatnonzero(multi)
+    _, inv = np.unique(L.cable[idx], return_inverse=True)
+    inv = inv.reshape(-1)
+    key = L.a[idx].astype(np.int64) * (1 << 20) + L.a_port[idx].astype(np.int64)
+    lo = np.full(int(inv.max()) + 1, np.iinfo(np.int64).max, np.int64)
+    hi = np.full(lo.size, -1, np.int64)
+    np.minimum.at(lo, inv, key)
+    np.maximum.at(hi, inv, key)
+    out[idx] = (lo == hi)[inv]
+    return out
+
+
+def far_medium(design: Design) -> np.ndarray:
+    """Per link: the medium part at its B end: the optic's `leg` module on a breakout leg, else the medium."""
+    def make() -> np.ndarray:
+        med = design.links.medium
+        leg = np.array([p.leg for p in design.parts] + [-1], dtype=np.int64)
+        if not (leg >= 0).any():
+            return med
+        use = breakout_legs(design) & (leg[med] >= 0)
+        return np.where(use, leg[med], med).astype(med.dtype)
+    return cached(design, "far_medium", make)
 
 
 def _overloaded(design: Design) -> np.ndarray:

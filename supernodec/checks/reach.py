@@ -18,7 +18,7 @@ from ..diagnostics import Diagnostic, error
 from ..ir.model import Design, Part
 from . import check
 from .common import count, length_text, link_end_rates
-from .ports import _end, _of_connect, _per_connect, _span
+from .ports import _end, _of_connect, _per_connect, _span, far_medium
 
 NO_LIMIT = np.iinfo(np.int64).max
 
@@ -38,9 +38,10 @@ def _reach_mm(design: Design) -> np.ndarray:
 
 
 def too_long(design: Design) -> np.ndarray:
-    """Per link: longer than its medium reaches."""
+    """Per link: longer than its medium reaches (on a breakout leg, the shorter of the medium and its `leg` module)."""
     L = design.links
-    reach = _reach_mm(design)[L.medium]
+    reach = _reach_mm(design)
+    reach = np.minimum(reach[L.medium], reach[far_medium(design)])
     return (L.medium >= 0) & (reach >= 0) & (L.length_mm >= 0) & (L.length_mm.astype(np.int64) > reach)
 
 
@@ -50,6 +51,8 @@ def _too_long(design: Design, bad: np.ndarray) -> list[Diagnostic]:
     for c, ids in _per_connect(design, bad):
         k = int(ids[np.argmax(L.length_mm[ids])])
         m = design.parts[int(L.medium[k])]
+        leg = design.parts[int(far_medium(design)[k])]
+        m = leg if (leg.reach or 0) < (m.reach or 0) else m     # the module that falls short
         length = int(L.length_mm[k])
         better = cheapest_reaching(design, k, length)
         hint = (f"use `{better.qname}` ({better.medium_class or better.kind}, reach {_reach(better)}"

@@ -228,4 +228,21 @@ CODES: tuple[Code, ...] = (
               - name: nvl0
                 type: other
     """)),
+    Code("SN0314", "bad-leg-module", "an optic's `leg` names no optic, or a module that has a `leg` itself",
+         cleandoc("""
+        `leg = M` on an optic says that in a breakout (`split N`) each leg end
+        takes module `M` instead of another copy of the split-port module: an
+        800G twin-port 2xDR4 OSFP at the switch and a 400G DR4 module at each
+        NIC. `M` must be an optic, and a plain one: a module that names a leg
+        itself (or the optic itself, or a chain that comes back to it) is this
+        error, since a leg end never breaks out again.
+
+        Bad:
+
+            optic Twin { class = "DR"; rate = 800 Gb/s; reach = 500 m; leg = Twin }
+
+        Fix: name the 400G module each leg takes:
+
+            optic Twin { class = "DR"; rate = 800 Gb/s; reach = 500 m; leg = optics.OSFP400_DR4 }
+    """)),
 )

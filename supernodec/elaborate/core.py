@@ -8,7 +8,7 @@ statements of the center (connects, placement, requires) expanded.
 from __future__ import annotations
 
 from collections import ChainMap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Mapping
 
@@ -162,7 +162,27 @@ class Elaborator:
         self.parts.append(part)
         self.port_counts.append(part.port_count)
         self.part_ids[qname] = len(self.parts) - 1
+        if "leg" in part.fields.get("declared", ()):
+            self._resolve_leg(pmod, len(self.parts) - 1)
         return len(self.parts) - 1
+
+    def _resolve_leg(self, pmod: ModuleInfo, pid: int) -> None:
+        """`leg = M`: the part index of M, once the part itself is built (so a cycle is SN0314, not a recursion)."""
+        part = self.parts[pid]
+        ref = part.fields["leg"]
+        try:
+            lid = self.part_id(pmod, ref)
+        except _Quiet:
+            return
+        except DiagnosticError as e:
+            self.diags.append(e.diagnostic)
+            return
+        leg = self.parts[lid]
+        problem = catalog.leg_problem(part, leg, ref)
+        if problem is not None:
+            self.diags.append(problem)
+            return
+        self.parts[pid] = replace(part, leg=lid, fields={**part.fields, "leg": leg.qname})
 
     def all_parts(self) -> None:
         """Build every part of every module (catalog validation and `medium auto`)."""

@@ -8,7 +8,9 @@ length bin (see `cables.py`). Quantities are the IR's counts:
   and breakouts count one cable for N links;
 - optical modules: one per cable end, so two per optical cable (a module
   carrying two links, `bundle 2`, appears once per end for both links), and
-  1 + N for a breakout to N legs (one at the split port, one at each leg).
+  1 + N for a breakout to N legs (one at the split port, one at each leg);
+  an optic with `leg = L` counts 1 at the split port and N of `L` (its price
+  and power) at the legs, in the cable's length bin.
 
 Power "each" is the part's power; for a cable it is both ends (the catalog
 gives power per end, which only active cables draw). Prices stay in each part's
@@ -131,9 +133,16 @@ def _media_quantities(design: Design) -> Iterable[tuple[int, int, int]]:
     ct = cable_table(design)
     if not len(ct):
         return []
-    key = ct.medium.astype(np.int64) * 1024 + (ct.bins() - UNKNOWN_BIN)
+    medium, bins, units = ct.medium.astype(np.int64), ct.bins(), units_per_cable(design, ct)
+    leg = np.array([p.leg for p in design.parts] + [-1], dtype=np.int64)[medium]
+    split = ct.breakout & (leg >= 0)
+    if split.any():     # an optic with `leg`: one module at the split port, one `leg` module per leg
+        units = np.where(split, 1, units)
+        medium, bins, units = (np.r_[medium, leg[split]], np.r_[bins, bins[split]],
+                               np.r_[units, ct.count[split].astype(np.int64)])
+    key = medium * 1024 + (bins - UNKNOWN_BIN)
     uniq, inv = np.unique(key, return_inverse=True)
-    units = np.bincount(inv.reshape(-1), weights=units_per_cable(design, ct), minlength=uniq.size)
+    units = np.bincount(inv.reshape(-1), weights=units, minlength=uniq.size)
     return [(int(k // 1024), int(k % 1024) + UNKNOWN_BIN, int(u)) for k, u in zip(uniq.tolist(), units.tolist())]
 
 

@@ -68,6 +68,7 @@ class Part:
     delay: Fraction | None = None    # s per m
     form: str | None = None          # connector form factor of the medium
     links_per_module: int = 1        # links one module/cable carries (breakout)
+    leg: int = -1                    # optics: part index of the module each breakout leg end takes (-1: this part)
     protocol: str | None = None      # media: the only protocol it carries (None: any)
     max_racks: int | None = None     # electrical media: racks a cable may span
     # racks
