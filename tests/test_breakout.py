@@ -124,3 +124,17 @@ center c {
     assert (q["nvidia.MMS4X00_NS400"]["quantity"], q["nvidia.MMS4X00_NS400"]["extended_price"]) == (4, "3200.00")
     assert Fraction(q["nvidia.MMS4X00_NS400"]["power_total_w"]) == 4 * 9
     assert (q["nvidia.MMA4Z00_NS"]["quantity"], q["nvidia.MMA4Z00_NS400"]["quantity"]) == (2, 4)
+
+
+def test_stats_media_counts_agree_with_the_bom(tmp_path) -> None:
+    from supernodec.ir.flat import media_counts
+    res = compile_text(tmp_path, spec("connect sw.p -> nic[*].p split 2 medium Twin"))
+    assert res.design is not None and not [d for d in res.diagnostics if d.is_error]
+    names = {p.qname: i for i, p in enumerate(res.design.parts)}
+    counts = media_counts(res.design)
+    # the same hand count as the BOM test: 4 twin modules at the switch ports, 8 leg modules at the NICs
+    assert (counts[names["spec.Twin"]], counts[names["spec.Leg"]]) == (4, 8)
+    # without `leg`, a split counts 1 + N of the medium: 4 x (1 + 2) = 12
+    res = compile_text(tmp_path, spec("connect sw.p -> nic[*].p split 2 medium Plain", nic_form="OSFP"))
+    counts = media_counts(res.design)
+    assert counts[{p.qname: i for i, p in enumerate(res.design.parts)}["spec.Plain"]] == 12

@@ -85,7 +85,8 @@ def media_counts(design: Design) -> dict[int, int]:
 
     A cable has two ends, whatever number of links it bundles; a breakout
     (`split N`: every link of the cable leaves the same A port) has 1 + N ends,
-    one module at the split port and one at each leg.
+    one module at the split port and one at each leg (of the optic's `leg`
+    part when it names one).
     """
     L = design.links
     has = L.medium >= 0
@@ -99,11 +100,20 @@ def media_counts(design: Design) -> dict[int, int]:
     hi = np.full(legs.size, -1, np.int64)
     np.minimum.at(lo, inv, a_port)
     np.maximum.at(hi, inv, a_port)
-    ends = np.where((lo == hi) & (legs > 1), 1 + legs, 2)
+    breakout = (lo == hi) & (legs > 1)
+    ends = np.where(breakout, 1 + legs, 2)
     out: dict[int, int] = {}
     for m in np.unique(pairs[1]).tolist():
         sel = pairs[1] == m
-        out[m] = int(ends[sel].sum()) if design.parts[m].kind == "optic" else int(sel.sum())
+        part = design.parts[m]
+        if part.kind != "optic":
+            out[m] = int(sel.sum())
+        elif part.leg >= 0:     # one module at the split port, one `leg` module at each leg
+            out[m] = out.get(m, 0) + int(np.where(breakout[sel], 1, 2).sum())
+            if breakout[sel].any():
+                out[part.leg] = out.get(part.leg, 0) + int(legs[sel & breakout].sum())
+        else:
+            out[m] = out.get(m, 0) + int(ends[sel].sum())
     return out
 
 
