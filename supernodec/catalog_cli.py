@@ -227,7 +227,8 @@ def show_part(p: Part) -> str:
         rows += [("class", p.medium_class or ""), ("rate", q(p.rate, RATE)), ("reach", q(p.reach, LENGTH)),
                  ("delay", f"{format_number(p.delay * 10**9)} ns/m" if p.delay is not None else ""),
                  ("form", p.form or ""), ("links per module", str(p.links_per_module)),
-                 ("max racks", str(p.max_racks) if p.max_racks else "")]
+                 ("max racks", str(p.max_racks) if p.max_racks else ""),
+                 ("leg module", p.fields["leg"] if p.leg >= 0 else "")]
     if p.kind == "rack":
         rows.append(("power budget", q(p.power_budget, POWER) if p.power_budget is not None else ""))
     lines += [f"  {k:<17}{v}" for k, v in rows if v]

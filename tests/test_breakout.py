@@ -138,3 +138,19 @@ def test_stats_media_counts_agree_with_the_bom(tmp_path) -> None:
     res = compile_text(tmp_path, spec("connect sw.p -> nic[*].p split 2 medium Plain", nic_form="OSFP"))
     counts = media_counts(res.design)
     assert counts[{p.qname: i for i, p in enumerate(res.design.parts)}["spec.Plain"]] == 12
+
+
+def test_ir_json_and_catalog_show_name_the_leg_module(tmp_path) -> None:
+    import jsonschema
+
+    from supernodec.catalog_cli import show_part
+    from supernodec.emit import load_all
+    from supernodec.schemas import schema
+    res = compile_text(tmp_path, spec("connect sw.p -> nic[*].p split 2 medium Twin"))
+    ir = json.loads([a for a in load_all()["ir"](res.design) if a.path == "ir.json"][0].data)
+    jsonschema.validate(ir, schema("ir"))
+    by_name = {p["name"]: p for p in ir["parts"]}
+    assert by_name["spec.Twin"]["leg"] == "spec.Leg"          # written as `leg = Leg` in PARTS
+    assert "leg" not in by_name["spec.Plain"]                  # only when set
+    twin = {p.qname: p for p in res.design.parts}["spec.Twin"]
+    assert "leg module       spec.Leg" in show_part(twin)

@@ -47,6 +47,8 @@ def part_json(p: Part) -> dict[str, Any]:
         d.update({"class": p.medium_class, "rate_bps": num(p.rate), "reach_m": num(p.reach),
                   "delay_s_per_m": num(p.delay), "form": p.form, "links_per_module": p.links_per_module,
                   "max_racks": p.max_racks, "protocol": p.protocol})
+        if p.leg >= 0:                      # only when set: outputs of designs without one are unchanged
+            d["leg"] = p.fields["leg"]      # the leg module's qualified name
     if p.kind == "rack":
         d["power_budget_w"] = num(p.power_budget)
     return d
