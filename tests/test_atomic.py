@@ -1,7 +1,7 @@
 """Atomic output: a failed or interrupted `build` leaves the previous output byte-identical.
 
 `build` streams every artifact into a temp folder beside the target (from either
-emitter process) and renames it into place (`cli.Staging`). Each test builds once, breaks the next build in one way,
+emitter process) and renames it into place (`output.Staging`). Each test builds once, breaks the next build in one way,
 and compares the whole output tree, bytes and file list, with the first one.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from supernodec import cli, parallel
+from supernodec import cli, output, parallel
 from supernodec.emit import COST, EMITTERS, Artifact, load_all
 from supernodec.testing.properties import tree_bytes
 
@@ -160,7 +160,7 @@ def test_write_atomic_stops_at_a_failing_file(built, monkeypatch) -> None:  # ty
         real(self, f)
     monkeypatch.setattr(Artifact, "write_to", flaky)
     with pytest.raises(OSError):
-        cli.write_atomic(out, [(f"f{k}.txt", b"new") for k in range(5)])
+        output.write_atomic(out, [(f"f{k}.txt", b"new") for k in range(5)])
     monkeypatch.undo()
     assert calls["n"] == 3
     assert tree_bytes(out) == before
@@ -179,7 +179,7 @@ def test_an_interrupt_between_the_two_renames_puts_the_old_output_back(built, mo
         return real(src, dst)
     monkeypatch.setattr(os, "rename", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        cli.write_atomic(out, [("new.txt", b"new")])
+        output.write_atomic(out, [("new.txt", b"new")])
     monkeypatch.undo()
     assert tree_bytes(out) == before
     assert _leftovers(out) == []
@@ -189,7 +189,7 @@ def test_output_paths_cannot_leave_the_output_folder(built) -> None:  # type: ig
     spec, out, before = built
     for bad in ("../escape.txt", "/tmp/abs.txt", "a/../../escape.txt"):
         with pytest.raises(ValueError):
-            cli.write_atomic(out, [("ok.txt", b"x"), (bad, b"x")])
+            output.write_atomic(out, [("ok.txt", b"x"), (bad, b"x")])
     assert not (out.parent / "escape.txt").exists()
     assert tree_bytes(out) == before
     assert _leftovers(out) == []

@@ -25,7 +25,7 @@ LAYERS: dict[str, int] = {
     "supernodec.driver": 7, "supernodec.progress": 7,
     "supernodec.cli": 8, "supernodec.__main__": 8, "supernodec.lsp": 8, "supernodec.loader": 8,
     "supernodec.fmt": 8, "supernodec.catalog_cli": 8, "supernodec.netbox_import": 8,
-    "supernodec.parallel": 8, "supernodec.precommit": 8,
+    "supernodec.parallel": 8, "supernodec.precommit": 8, "supernodec.output": 8,
     "supernodec.testing": 9,
 }
 
