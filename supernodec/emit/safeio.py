@@ -29,6 +29,8 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from .tabular import FORMULA_START
+
 _PLAIN = re.compile(r"[A-Za-z_/][A-Za-z0-9_./-]*\Z")
 _ASCII_SAFE = re.compile(r'[ !#-\[\]-~]*\Z')   # printable ASCII but `"` and `\\`
 _SPECIAL = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"})
@@ -117,9 +119,6 @@ def dump_yaml_all(docs: Iterable[Any]) -> str:
     return "".join("---\n" + dump_yaml(d, memo) for d in docs)
 
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_cell(v: Any) -> Any:
     """A text cell that a spreadsheet would run as a formula gets a `'`; other values pass.
 
@@ -127,14 +126,14 @@ def csv_cell(v: Any) -> Any:
     module quotes cells holding `\\n` but not a lone `\\r`, which readers take
     for the end of the row (found by the outputs property of supernodec.testing).
     """
-    if not isinstance(v, str) or not (v.startswith(_FORMULA) or "\r" in v):
+    if not isinstance(v, str) or not (v.startswith(FORMULA_START) or "\r" in v):
         return v
     text = v.replace("\r\n", "\n").replace("\r", "\n")
-    return "'" + text if v.startswith(_FORMULA) else text
+    return "'" + text if v.startswith(FORMULA_START) else text
 
 
 def _safe_column(col: list[Any]) -> list[Any]:
-    bad = {v for v in set(col) if isinstance(v, str) and (v.startswith(_FORMULA) or "\r" in v)}
+    bad = {v for v in set(col) if isinstance(v, str) and (v.startswith(FORMULA_START) or "\r" in v)}
     return [(csv_cell(v) if v in bad else v) for v in col] if bad else col
 
 
@@ -156,7 +155,7 @@ def needs_care(texts: Sequence[str]) -> bool:
 
 
 def _care(joined: str, n: int) -> bool:
-    if joined.count("\n") != max(n - 1, 0) or joined.startswith(_FORMULA):
+    if joined.count("\n") != max(n - 1, 0) or joined.startswith(FORMULA_START):
         return True
     return any(c in joined for c in (",", '"', "\r", "\n=", "\n+", "\n-", "\n@", "\n\t"))
 
