@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..codes import lookup
 from ..driver import CompileResult, Options, compile_spec
@@ -109,18 +109,19 @@ def compile_bytes(data: bytes | str, options: Options | None = None) -> CompileR
 
 def prop_any_input(data: bytes | str) -> CompileResult:
     """Any bytes or text: `check` gives diagnostics and never raises."""
-    try:
-        res = compile_bytes(data, Options(limits=FUZZ_LIMITS))
-    except Exception as e:  # noqa: BLE001
-        raise PropertyFailure(f"compile_spec raised {type(e).__name__}: {e}") from e
-    check_diagnostics(res)
-    return res
+    return _diagnosed(compile_bytes, data)
 
 
 def prop_mutant_diagnostics(spec: SpecFiles) -> CompileResult:
     """A mutated spec: diagnostics (maybe none), never an exception, spans in files."""
+    return _diagnosed(compile_files, spec)
+
+
+def _diagnosed(compile_fn: Callable[..., CompileResult], source: Any) -> CompileResult:
+    """Compile under the fuzzing limits: an exception fails the property, and the
+    diagnostics must be well-formed (`check_diagnostics`)."""
     try:
-        res = compile_files(spec, Options(limits=FUZZ_LIMITS))
+        res = compile_fn(source, Options(limits=FUZZ_LIMITS))
     except Exception as e:  # noqa: BLE001
         raise PropertyFailure(f"compile_spec raised {type(e).__name__}: {e}") from e
     check_diagnostics(res)
